@@ -1,0 +1,79 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "toba-register",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "toba-register", targets: ["toba-register"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // JSON-RPC 2.0 over stdio: framing, messages, the ordered pipeline. Knows no domain, no SQL.
+        .target(
+            name: "TobaRPC",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        // SQLite through GRDB: schema, migrations, seeds, the ordered writer with group commit.
+        .target(
+            name: "TobaStore",
+            dependencies: [
+                "TobaRPC",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The business rules, one folder per domain.
+        .target(
+            name: "TobaDomain",
+            dependencies: [
+                "TobaStore",
+                "TobaRPC",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The executable: CLI, settings, logging, signals, and the method table binding domains to JSON-RPC.
+        .executableTarget(
+            name: "toba-register",
+            dependencies: [
+                "TobaRPC", "TobaStore", "TobaDomain",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict),
+        .testTarget(
+            name: "TobaStoreTests",
+            dependencies: ["TobaStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TobaDomainTests",
+            dependencies: ["TobaDomain", "TobaStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["toba-register"],
+            swiftSettings: strict
+        ),
+    ]
+)

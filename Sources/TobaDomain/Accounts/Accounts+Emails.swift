@@ -1,0 +1,51 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Accounts {
+    func emailRecords(_ db: Database, userId: Int64) throws -> JSONValue {
+        .array(try RecordJSON.fetchAll(db, table: "account_emailaddress", sql: """
+            SELECT * FROM account_emailaddress WHERE user_id = ? ORDER BY "primary" DESC, id
+            """, arguments: [userId]))
+    }
+
+    /// The caller's addresses, primary first: `{items}`.
+    public func listEmails(_ db: Database, user: AuthUser) throws -> JSONValue {
+        ["items": try emailRecords(db, userId: user.id)]
+    }
+
+    /// Adds an unverified address and sends it a confirmation: `{email, confirmation}`.
+    public func addEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
+        let email = try Validate.email(raw)
+        if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
+        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 0, 0, ?)",
+                       arguments: [email, user.id])
+        let id = db.lastInsertedRowID
+        let confirmation = try createConfirmation(db, emailAddressId: id, email: email)
+        return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: id) ?? .null, "confirmation": confirmation]
+    }
+
+    /// Makes a verified address of the caller primary, and the account's login email.
+    public func setPrimaryEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
+        let email = try Validate.email(raw)
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ? AND user_id = ?",
+                                         arguments: [email, user.id])
+        else { throw DomainError.notFound("email address") }
+        guard row["verified"] as Bool else { throw DomainError.validation("email_not_verified", field: "email") }
+        try db.execute(sql: "UPDATE account_emailaddress SET \"primary\" = (id = ?) WHERE user_id = ?", arguments: [row["id"] as Int64, user.id])
+        try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, user.id])
+        return ["items": try emailRecords(db, userId: user.id)]
+    }
+
+    /// Removes one of the caller's addresses, never the primary one.
+    public func removeEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
+        let email = try Validate.email(raw)
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, \"primary\" FROM account_emailaddress WHERE email = ? AND user_id = ?",
+                                         arguments: [email, user.id])
+        else { throw DomainError.notFound("email address") }
+        guard !(row["primary"] as Bool) else { throw DomainError.conflict("cannot_remove_primary") }
+        try db.execute(sql: "DELETE FROM account_emailconfirmation WHERE email_address_id = ?", arguments: [row["id"] as Int64])
+        try db.execute(sql: "DELETE FROM account_emailaddress WHERE id = ?", arguments: [row["id"] as Int64])
+        return ["removed": true, "email": .string(email)]
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Accounts {
+    public struct Login: Sendable {
+        public var email: String
+        public var password: String
+        public var clientId: String?
+        public var ipAddress: String?
+        public var userAgent: String?
+
+        public init(email: String, password: String, clientId: String? = nil, ipAddress: String? = nil, userAgent: String? = nil) {
+            self.email = email
+            self.password = password
+            self.clientId = clientId
+            self.ipAddress = ipAddress
+            self.userAgent = userAgent
+        }
+    }
+
+    public struct PreparedLogin: Sendable {
+        let login: Login
+        let check: PreparedCheck
+    }
+
+    /// A successful login: the claims of the token to sign once the session is durable.
+    public struct LoginResult: Sendable {
+        public let claims: SessionClaims
+        public let session: JSONValue
+        public let user: JSONValue
+    }
+
+    /// Verifies the password against a snapshot of the stored hash, concurrently. Unknown users
+    /// and unusable hashes cost one full derivation too.
+    public func prepareLogin(_ input: Login) throws -> PreparedLogin {
+        var login = input
+        login.email = login.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        try Validate.length(login.ipAddress, max: 39, field: "ipAddress")
+        let stored = try database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE email = ?", arguments: [login.email])
+        }
+        return PreparedLogin(login: login, check: check(password: login.password, snapshot: stored))
+    }
+
+    /// In order: rate limits, the password (checked again only if the hash changed since the
+    /// snapshot), the account state; then the session, `last_login` and a hash upgrade.
+    public func login(_ prepared: PreparedLogin, _ db: Database) throws -> LoginResult {
+        let login = prepared.login
+        let now = clock.now()
+        let emailKey = "login-email:" + login.email
+        let ipKey = login.ipAddress.map { "login-ip:" + $0 }
+        try limiter.enforce(emailKey, limit: settings.loginFailedPerEmail, now: now, record: false)
+        if let ipKey { try limiter.enforce(ipKey, limit: settings.loginFailedPerIp, now: now, record: false) }
+
+        let row = try Row.fetchOne(db, sql: "SELECT id, password, is_active FROM users_user WHERE email = ?", arguments: [login.email])
+        guard let row, confirm(prepared.check, stored: row["password"]) else {
+            limiter.record(emailKey, now: now)
+            if let ipKey { limiter.record(ipKey, now: now) }
+            throw DomainError.invalidCredentials
+        }
+        guard row["is_active"] as Bool else { throw DomainError.accountInactive }
+        limiter.reset(emailKey)
+        let userId: Int64 = row["id"]
+        let stored: String = row["password"]
+        if hasher.needsUpgrade(stored) {
+            let upgraded = stored == prepared.check.snapshotHash ? prepared.check.upgradedHash : nil
+            try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?",
+                           arguments: [upgraded ?? hasher.hash(login.password), userId])
+        }
+        try db.execute(sql: "UPDATE users_user SET last_login = ? WHERE id = ?", arguments: [now, userId])
+        return try startSession(db, userId: userId, clientId: login.clientId, ipAddress: login.ipAddress, userAgent: login.userAgent)
+    }
+
+    /// A new session for `userId` and the claims of its token (also used by social login).
+    public func startSession(_ db: Database, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> LoginResult {
+        let user = try userRecord(db, id: userId)
+        let email = user.objectValue?["email"]?.stringValue ?? ""
+        let session = try sessions.create(db, userId: userId, clientId: clientId, ipAddress: ipAddress, userAgent: userAgent)
+        return LoginResult(
+            claims: sessions.claims(sessionId: session.id, clientId: clientId, userId: userId, email: email),
+            session: session.record, user: user)
+    }
+}

@@ -1,0 +1,101 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Accounts {
+    var resetTokens: PasswordResetTokens {
+        PasswordResetTokens(secret: secretKey.value, timeoutSeconds: settings.passwordResetTimeoutSeconds)
+    }
+
+    func resetUser(_ db: Database, id: Int64) throws -> PasswordResetTokens.User? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT id, password, last_login, email, is_active FROM users_user WHERE id = ?
+            """, arguments: [id]), row["is_active"] as Bool
+        else { return nil }
+        return PasswordResetTokens.User(id: row["id"], password: row["password"], lastLogin: row["last_login"], email: row["email"])
+    }
+
+    /// `{uid, token}` for an active user with a usable password, null otherwise (the caller mails
+    /// the link). At most `rateLimits.passwordResetPerEmail` requests per email, known or not.
+    public func requestPasswordReset(email raw: String, _ db: Database) throws -> JSONValue {
+        let email = try Validate.email(raw)
+        let now = clock.now()
+        try limiter.enforce("reset:" + email, limit: settings.passwordResetPerEmail, now: now, record: true)
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users_user WHERE email = ?", arguments: [email]),
+              let user = try resetUser(db, id: id), PasswordHasher.isUsable(user.password)
+        else { return .null }
+        return ["uid": .string(PasswordResetTokens.uid(id)), "token": .string(resetTokens.make(for: user, now: now))]
+    }
+
+    /// Sets the password when the token holds, and revokes every session of the user.
+    public func resetPassword(uid: String, token: String, newPassword: PreparedPassword, _ db: Database) throws -> JSONValue {
+        guard let id = PasswordResetTokens.userId(fromUid: uid), let user = try resetUser(db, id: id) else {
+            throw DomainError(.unauthenticated, "invalid_token")
+        }
+        switch resetTokens.check(token, for: user, now: clock.now()) {
+        case .invalid: throw DomainError(.unauthenticated, "invalid_token")
+        case .expired: throw DomainError.expired("token_expired")
+        case .valid: break
+        }
+        try rules.check(newPassword.password, attributes: try passwordAttributes(db, userId: id))
+        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [newPassword.hash, id])
+        let revoked = try sessions.revokeAll(db, userId: id)
+        return ["changed": true, "revokedSessions": .number(JSONNumber(revoked))]
+    }
+
+    public func prepareCurrentPassword(_ password: String, userId: Int64) throws -> PreparedCheck {
+        try prepareCheck(password: password, userId: userId)
+    }
+
+    /// Changes the caller's password after checking the current one; other sessions are revoked
+    /// unless `revokeOtherSessions` is false.
+    public func changePassword(
+        _ db: Database, user: AuthUser, current: PreparedCheck, new: PreparedPassword, revokeOtherSessions: Bool
+    ) throws -> JSONValue {
+        let stored = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id]) ?? ""
+        guard confirm(current, stored: stored) else {
+            throw DomainError(.unauthenticated, "invalid_credentials", ["field": "currentPassword"])
+        }
+        do {
+            try rules.check(new.password, attributes: try passwordAttributes(db, userId: user.id))
+        } catch let error as DomainError {
+            throw DomainError.validation(error.reason, field: "newPassword")
+        }
+        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [new.hash, user.id])
+        let revoked = revokeOtherSessions ? try sessions.revokeAll(db, userId: user.id, except: user.sessionId) : 0
+        return ["changed": true, "revokedSessions": .number(JSONNumber(revoked))]
+    }
+
+    /// Self-service deletion: the user's sessions, devices, social accounts and tokens, email
+    /// addresses, confirmations, profile, groups and permissions go; the user row stays,
+    /// anonymised (inactive, placeholder email, no names, unusable password) so payments and
+    /// subscription history keep their owner. The old email can register again.
+    public func deleteAccount(_ db: Database, user: AuthUser, password: PreparedCheck) throws -> JSONValue {
+        let stored = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id]) ?? ""
+        guard confirm(password, stored: stored) else {
+            throw DomainError(.unauthenticated, "invalid_credentials", ["field": "password"])
+        }
+        let id = user.id
+        for sql in [
+            "DELETE FROM rest_framework_sso_sessiontoken WHERE user_id = ?",
+            "DELETE FROM push_notifications_apnsdevice WHERE user_id = ?",
+            "DELETE FROM push_notifications_gcmdevice WHERE user_id = ?",
+            "DELETE FROM push_notifications_webpushdevice WHERE user_id = ?",
+            "DELETE FROM push_notifications_wnsdevice WHERE user_id = ?",
+            "DELETE FROM socialaccount_socialtoken WHERE account_id IN (SELECT id FROM socialaccount_socialaccount WHERE user_id = ?)",
+            "DELETE FROM socialaccount_socialaccount WHERE user_id = ?",
+            "DELETE FROM account_emailconfirmation WHERE email_address_id IN (SELECT id FROM account_emailaddress WHERE user_id = ?)",
+            "DELETE FROM account_emailaddress WHERE user_id = ?",
+            "DELETE FROM users_user_profile WHERE user_id = ?",
+            "DELETE FROM users_user_groups WHERE user_id = ?",
+            "DELETE FROM users_user_user_permissions WHERE user_id = ?",
+        ] {
+            try db.execute(sql: sql, arguments: [id])
+        }
+        try db.execute(sql: """
+            UPDATE users_user SET is_active = 0, is_staff = 0, is_superuser = 0, first_name = '', last_name = '',
+                email = ?, password = ? WHERE id = ?
+            """, arguments: ["deleted-\(id)-\(Validate.randomKey(12))@deleted.invalid", PasswordHasher.unusable(), id])
+        return ["deleted": true]
+    }
+}

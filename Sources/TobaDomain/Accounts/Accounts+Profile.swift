@@ -1,0 +1,90 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Accounts {
+    /// `{user, profile, emails, groups, permissions, subscriptions}` of the caller.
+    public func me(_ db: Database, user: AuthUser) throws -> JSONValue {
+        try SubscriptionExpiry.apply(db, now: clock.now(), userId: user.id)
+        let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
+            SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
+            """, arguments: [user.id])
+        let subscriptions = try RecordJSON.fetchAll(db, table: "subscriptions_subscription", sql: """
+            SELECT * FROM subscriptions_subscription WHERE user_id = ? ORDER BY created_at, id
+            """, arguments: [user.id])
+        return [
+            "user": try userRecord(db, id: user.id),
+            "profile": try profileRecord(db, userId: user.id),
+            "emails": try emailRecords(db, userId: user.id),
+            "groups": .array(groups),
+            "permissions": .array(try PermissionChecker.allPermissions(db, userId: user.id).map(JSONValue.string)),
+            "subscriptions": .array(subscriptions),
+        ]
+    }
+
+    public struct ProfileChange: Sendable {
+        public var firstName: String?
+        public var lastName: String?
+        public var phone: String?
+        public var photo: String?
+        public var categoryId: Patch<Int64>
+        public var extraData: Patch<JSONValue>
+
+        public init(firstName: String?, lastName: String?, phone: String?, photo: String?,
+                    categoryId: Patch<Int64>, extraData: Patch<JSONValue>) {
+            self.firstName = firstName
+            self.lastName = lastName
+            self.phone = phone
+            self.photo = photo
+            self.categoryId = categoryId
+            self.extraData = extraData
+        }
+    }
+
+    /// Changes only the fields given; `categoryId`/`extraData` null clear them. `{user, profile}`.
+    public func updateProfile(_ db: Database, user: AuthUser, change c: ProfileChange) throws -> JSONValue {
+        try Validate.length(c.firstName, max: 150, field: "firstName")
+        try Validate.length(c.lastName, max: 150, field: "lastName")
+        try Validate.length(c.phone, max: 17, field: "phone")
+        try Validate.length(c.photo, max: 100, field: "photo")
+        if let first = c.firstName { try db.execute(sql: "UPDATE users_user SET first_name = ? WHERE id = ?", arguments: [first, user.id]) }
+        if let last = c.lastName { try db.execute(sql: "UPDATE users_user SET last_name = ? WHERE id = ?", arguments: [last, user.id]) }
+        try db.execute(sql: "INSERT OR IGNORE INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, '', '', NULL, NULL)",
+                       arguments: [user.id])
+        if let phone = c.phone { try db.execute(sql: "UPDATE users_user_profile SET phone = ? WHERE user_id = ?", arguments: [phone, user.id]) }
+        if let photo = c.photo { try db.execute(sql: "UPDATE users_user_profile SET photo = ? WHERE user_id = ?", arguments: [photo, user.id]) }
+        switch c.categoryId {
+        case .absent: break
+        case .null: try db.execute(sql: "UPDATE users_user_profile SET category_id = NULL WHERE user_id = ?", arguments: [user.id])
+        case .value(let id):
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM users_category WHERE id = ?", arguments: [id]) == true else {
+                throw DomainError.notFound("category")
+            }
+            try db.execute(sql: "UPDATE users_user_profile SET category_id = ? WHERE user_id = ?", arguments: [id, user.id])
+        }
+        switch c.extraData {
+        case .absent: break
+        case .null: try db.execute(sql: "UPDATE users_user_profile SET extra_data = NULL WHERE user_id = ?", arguments: [user.id])
+        case .value(let data):
+            try db.execute(sql: "UPDATE users_user_profile SET extra_data = ? WHERE user_id = ?", arguments: [data.databaseText, user.id])
+        }
+        return ["user": try userRecord(db, id: user.id), "profile": try profileRecord(db, userId: user.id)]
+    }
+
+    /// `category.list`: every category, by id.
+    public func listCategories(_ db: Database, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: "users_category", page: page)
+    }
+
+    /// `category.create` (admin `users.add_category`): `{category}`.
+    public func createCategory(_ db: Database, admin: AuthUser, name: String) throws -> JSONValue {
+        try PermissionChecker.requireAdmin(db, admin, "users.add_category")
+        try Validate.nonBlank(name, field: "name")
+        try Validate.length(name, max: 225, field: "name")
+        try db.execute(sql: "INSERT INTO users_category (name) VALUES (?)", arguments: [name])
+        let id = db.lastInsertedRowID
+        try AdminLog.write(db, userId: admin.id, model: ("users", "category"), objectId: String(id), repr: name,
+                           action: .addition, at: clock.now())
+        return ["category": try RecordJSON.fetch(db, table: "users_category", id: id) ?? .null]
+    }
+}

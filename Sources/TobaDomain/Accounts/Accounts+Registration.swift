@@ -1,0 +1,139 @@
+import GRDB
+import Logging
+import TobaRPC
+import TobaStore
+
+extension Accounts {
+    public struct Registration: Sendable {
+        public var email: String
+        public var password: String
+        public var firstName: String?
+        public var lastName: String?
+        public var phone: String?
+        public var categoryId: Int64?
+        public var ipAddress: String?
+
+        public init(email: String, password: String, firstName: String? = nil, lastName: String? = nil,
+                    phone: String? = nil, categoryId: Int64? = nil, ipAddress: String? = nil) {
+            self.email = email
+            self.password = password
+            self.firstName = firstName
+            self.lastName = lastName
+            self.phone = phone
+            self.categoryId = categoryId
+            self.ipAddress = ipAddress
+        }
+    }
+
+    public struct PreparedRegistration: Sendable {
+        let registration: Registration
+        let passwordHash: String
+    }
+
+    /// Checks the values and the password rules and hashes the password: everything that does
+    /// not depend on stored state, so registrations prepare in parallel.
+    public func prepareRegistration(_ input: Registration) throws(DomainError) -> PreparedRegistration {
+        var r = input
+        r.email = try Validate.email(r.email)
+        try Validate.length(r.firstName, max: 150, field: "firstName")
+        try Validate.length(r.lastName, max: 150, field: "lastName")
+        try Validate.length(r.phone, max: 17, field: "phone")
+        try rules.check(r.password, attributes: passwordAttributes(
+            email: r.email, firstName: r.firstName ?? "", lastName: r.lastName ?? ""))
+        return PreparedRegistration(registration: r, passwordHash: hasher.hash(r.password))
+    }
+
+    /// `{user, confirmation}`: the active user, its profile, its primary unverified address, a
+    /// confirmation, membership of group `trial`.
+    public func register(_ prepared: PreparedRegistration, _ db: Database) throws -> JSONValue {
+        let r = prepared.registration
+        let now = clock.now()
+        if try emailTaken(db, r.email) { throw DomainError.conflict("email_taken") }
+        if let categoryId = r.categoryId,
+           try Bool.fetchOne(db, sql: "SELECT 1 FROM users_category WHERE id = ?", arguments: [categoryId]) != true {
+            throw DomainError.notFound("category")
+        }
+        try db.execute(sql: """
+            INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
+            VALUES (?, NULL, 0, ?, ?, 0, 1, ?, ?)
+            """, arguments: [prepared.passwordHash, r.firstName ?? "", r.lastName ?? "", now, r.email])
+        let userId = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, ?, '', NULL, ?)",
+                       arguments: [userId, r.phone ?? "", r.categoryId])
+        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 0, 1, ?)",
+                       arguments: [r.email, userId])
+        let confirmation = try createConfirmation(db, emailAddressId: db.lastInsertedRowID, email: r.email)
+        try addToGroup(db, userId: userId, group: "trial")
+        return ["user": try userRecord(db, id: userId), "confirmation": confirmation]
+    }
+
+    /// `{email, userId, verified: true}`. Keys match case-insensitively; an address already
+    /// verified succeeds whatever the key's age.
+    public func confirmEmail(key: String, _ db: Database) throws -> JSONValue {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT c.sent, c.created, a.id AS address_id, a.email, a.verified, a.user_id
+            FROM account_emailconfirmation c JOIN account_emailaddress a ON a.id = c.email_address_id
+            WHERE c.key = ?
+            """, arguments: [key.lowercased()])
+        else { throw DomainError.notFound("confirmation") }
+        let userId: Int64 = row["user_id"]
+        let email: String = row["email"]
+        let result: JSONValue = ["email": .string(email), "userId": .number(JSONNumber(userId)), "verified": true]
+        if row["verified"] as Bool { return result }
+        let sent = (row["sent"] as Timestamp?) ?? (row["created"] as Timestamp)
+        guard clock.now() < sent.adding(days: settings.confirmationExpireDays) else {
+            throw DomainError.expired("confirmation_expired")
+        }
+        let hasPrimary = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = 1)
+            """, arguments: [userId]) ?? false
+        try db.execute(sql: "UPDATE account_emailaddress SET verified = 1, \"primary\" = (\"primary\" OR ?) WHERE id = ?",
+                       arguments: [!hasPrimary, row["address_id"] as Int64])
+        if !hasPrimary {
+            try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, userId])
+        }
+        return result
+    }
+
+    /// A new confirmation for an unverified address, or null for an unknown or verified one (so
+    /// callers cannot probe accounts). One per `emails.confirmationCooldownSeconds` per address.
+    public func resendConfirmation(email raw: String, _ db: Database) throws -> JSONValue {
+        let email = try Validate.email(raw)
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]),
+              !(row["verified"] as Bool)
+        else { return ["confirmation": .null] }
+        try enforceConfirmationCooldown(email)
+        return ["confirmation": try createConfirmation(db, emailAddressId: row["id"], email: email)]
+    }
+
+    func enforceConfirmationCooldown(_ email: String) throws(DomainError) {
+        let limit = Settings.RateLimit(count: 1, seconds: max(settings.confirmationCooldownSeconds, 0))
+        guard limit.seconds > 0 else { return }
+        try limiter.enforce("confirm:" + email, limit: limit, now: clock.now(), record: false)
+    }
+}
+
+extension Accounts {
+    /// `createsuperuser`: an active staff superuser with a verified primary address.
+    /// - Throws: `email_taken`, or a password rule's reason.
+    public func createSuperuser(email raw: String, password: String) throws -> Int64 {
+        let email = try Validate.email(raw)
+        try rules.check(password, attributes: passwordAttributes(email: email, firstName: "", lastName: ""))
+        let hash = hasher.hash(password)
+        let now = clock.now()
+        return try database.writer.write { db in
+            if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
+            try db.execute(sql: """
+                INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
+                VALUES (?, NULL, 1, '', '', 1, 1, ?, ?)
+                """, arguments: [hash, now, email])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, '', '', NULL, NULL)",
+                           arguments: [id])
+            try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 1, 1, ?)",
+                           arguments: [email, id])
+            try addToGroup(db, userId: id, group: "admin")
+            return id
+        }
+    }
+}

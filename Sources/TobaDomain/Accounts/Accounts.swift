@@ -1,0 +1,124 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Accounts (§8.2): users, profiles, email addresses and confirmations, passwords.
+/// CPU-heavy work (hashing) happens in `prepare…` functions, which run concurrently and touch no
+/// state that earlier requests may change; the rest runs in order on the writer.
+public final class Accounts: Sendable {
+    let clock: ServiceClock
+    let settings: Settings
+    let hasher: PasswordHasher
+    let rules = PasswordRules()
+    let limiter = RateLimiter()
+    let sessions: Sessions
+    let database: AppDatabase
+    let secretKey: SecretKey
+
+    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey) {
+        self.database = database
+        self.settings = settings
+        self.clock = clock
+        self.sessions = sessions
+        self.secretKey = secretKey
+        self.hasher = PasswordHasher(iterations: settings.passwordIterations)
+    }
+
+    // MARK: Shared reads
+
+    func userRecord(_ db: Database, id: Int64) throws -> JSONValue {
+        guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
+        return user
+    }
+
+    func profileRecord(_ db: Database, userId: Int64) throws -> JSONValue {
+        try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null
+    }
+
+    /// The attributes a password must not resemble: the email's local part, first and last name.
+    func passwordAttributes(email: String, firstName: String, lastName: String) -> [String] {
+        [String(email.split(separator: "@").first ?? ""), firstName, lastName]
+    }
+
+    func passwordAttributes(_ db: Database, userId: Int64) throws -> [String] {
+        guard let row = try Row.fetchOne(db, sql: "SELECT email, first_name, last_name FROM users_user WHERE id = ?", arguments: [userId]) else {
+            throw DomainError.notFound("user")
+        }
+        return passwordAttributes(email: row["email"], firstName: row["first_name"], lastName: row["last_name"])
+    }
+
+    /// True when any account already uses the address (as login email or as an added address).
+    func emailTaken(_ db: Database, _ email: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE email = ?) OR EXISTS (SELECT 1 FROM users_user WHERE email = ?)
+            """, arguments: [email, email]) ?? false
+    }
+
+    func groupId(_ db: Database, named name: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
+            throw DomainError.notFound("group \(name)")
+        }
+        return id
+    }
+
+    func addToGroup(_ db: Database, userId: Int64, group: String) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO users_user_groups (user_id, group_id) VALUES (?, ?)",
+                       arguments: [userId, try groupId(db, named: group)])
+    }
+
+    /// A new confirmation for an address: a 64-character key, sent now, expiring after
+    /// `emails.confirmationExpireDays`.
+    func createConfirmation(_ db: Database, emailAddressId: Int64, email: String) throws -> JSONValue {
+        let now = clock.now()
+        let key = Validate.randomKey(64)
+        try db.execute(sql: "INSERT INTO account_emailconfirmation (created, sent, key, email_address_id) VALUES (?, ?, ?, ?)",
+                       arguments: [now, now, key, emailAddressId])
+        limiter.record("confirm:" + email, now: now)
+        return ["email": .string(email), "key": .string(key),
+                "expiresAt": .string(now.adding(days: settings.confirmationExpireDays).rfc3339)]
+    }
+
+    /// A password that passed the rules and its hash, made during preparation.
+    public struct PreparedPassword: Sendable {
+        let password: String
+        let hash: String
+    }
+
+    /// Hashes a new password (the expensive part, run concurrently). The rules that depend on the
+    /// stored user run later, in order, through `checkRules`.
+    public func preparePassword(_ password: String) -> PreparedPassword {
+        PreparedPassword(password: password, hash: hasher.hash(password))
+    }
+
+    /// A password check made during preparation against a snapshot of the stored hash. In order,
+    /// `confirm` reuses it when the stored hash is still the same, and checks again otherwise.
+    public struct PreparedCheck: Sendable {
+        let password: String
+        let snapshotHash: String?
+        let matched: Bool
+        /// A new hash made in advance when the snapshot hash was outdated and matched.
+        let upgradedHash: String?
+    }
+
+    func prepareCheck(password: String, userId: Int64) throws -> PreparedCheck {
+        let stored = try database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [userId])
+        }
+        return check(password: password, snapshot: stored)
+    }
+
+    func check(password: String, snapshot: String?) -> PreparedCheck {
+        guard let snapshot else {
+            hasher.burn(password)
+            return PreparedCheck(password: password, snapshotHash: nil, matched: false, upgradedHash: nil)
+        }
+        let matched = hasher.verify(password, against: snapshot)
+        let upgraded = matched && hasher.needsUpgrade(snapshot) ? hasher.hash(password) : nil
+        return PreparedCheck(password: password, snapshotHash: snapshot, matched: matched, upgradedHash: upgraded)
+    }
+
+    /// Whether the prepared password matches `stored`, the hash read now, in order.
+    func confirm(_ check: PreparedCheck, stored: String) -> Bool {
+        stored == check.snapshotHash ? check.matched : hasher.verify(check.password, against: stored)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Django's default password validators, in Django's order; the first failure wins.
+/// Reasons: `password_too_similar`, `password_too_short`, `password_too_common`,
+/// `password_entirely_numeric`.
+public struct PasswordRules: Sendable {
+    public static let minimumLength = 8
+    /// Django's `UserAttributeSimilarityValidator.DEFAULT_MAX_SIMILARITY`.
+    static let maxSimilarity = 0.7
+
+    private let common: Set<String>
+
+    public init() {
+        self.common = CommonPasswords.all
+    }
+
+    /// - Parameter attributes: the email's local part, first and last name (empty ones skipped).
+    public func check(_ password: String, attributes: [String]) throws(DomainError) {
+        if Self.tooSimilar(password, attributes: attributes) {
+            throw DomainError.validation("password_too_similar", field: "password")
+        }
+        if password.count < Self.minimumLength {
+            throw DomainError.validation("password_too_short", field: "password")
+        }
+        if common.contains(password.lowercased().trimmingCharacters(in: .whitespaces)) {
+            throw DomainError.validation("password_too_common", field: "password")
+        }
+        if password.allSatisfy(\.isNumber) {
+            throw DomainError.validation("password_entirely_numeric", field: "password")
+        }
+    }
+
+    /// Django's check: each attribute and each of its `\W+`-separated parts, compared with
+    /// difflib's `quick_ratio` (matching characters as multisets).
+    static func tooSimilar(_ password: String, attributes: [String]) -> Bool {
+        let pw = Array(password.lowercased())
+        for attribute in attributes where !attribute.isEmpty {
+            let lower = attribute.lowercased()
+            let parts = lower.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init) + [lower]
+            for part in parts {
+                let value = Array(part)
+                if pw.count >= 10 * value.count && Double(value.count) < maxSimilarity / 2 * Double(pw.count) { continue }
+                if quickRatio(pw, value) >= maxSimilarity { return true }
+            }
+        }
+        return false
+    }
+
+    static func quickRatio(_ a: [Character], _ b: [Character]) -> Double {
+        guard a.count + b.count > 0 else { return 1 }
+        var available: [Character: Int] = [:]
+        for ch in b { available[ch, default: 0] += 1 }
+        var matches = 0
+        for ch in a where (available[ch] ?? 0) > 0 {
+            available[ch]! -= 1
+            matches += 1
+        }
+        return 2 * Double(matches) / Double(a.count + b.count)
+    }
+}
+
+/// Django's list of 20,000 common passwords (lower-cased), embedded in the binary.
+enum CommonPasswords {
+    static let all: Set<String> = Set(CommonPasswordList.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+}

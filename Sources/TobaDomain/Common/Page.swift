@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// `limit` (default 50, at most 500) and the opaque `cursor` of a list method (PROTOCOL.md §5).
+public struct PageRequest: Sendable {
+    public let limit: Int
+    public let cursor: String?
+
+    public init(limit: Int?, cursor: String?) throws(DomainError) {
+        let limit = limit ?? 50
+        guard (1...500).contains(limit) else { throw DomainError.validation("invalid_limit", field: "limit") }
+        self.limit = limit
+        self.cursor = cursor
+    }
+
+    public static let first = try! PageRequest(limit: 500, cursor: nil)
+}
+
+/// Keyset pagination: rows in a stable order (a column, then the primary key as tie-breaker);
+/// the cursor is the sort key of the last row returned, so inserts and deletes between pages
+/// never repeat or skip a row.
+public enum Page {
+    public enum Order: Sendable {
+        case ascending(column: String)
+        case descending(column: String)
+        case newestFirst(column: String)
+
+        var column: String {
+            switch self {
+            case .ascending(let c), .descending(let c), .newestFirst(let c): c
+            }
+        }
+
+        var isDescending: Bool {
+            if case .ascending = self { return false }
+            return true
+        }
+    }
+
+    /// `{"items": [...], "nextCursor": string|null}` of `table` rows matching `where`.
+    public static func fetch(
+        _ db: Database, table: String, page: PageRequest, order: Order = .ascending(column: "id"),
+        key: String = "id", where condition: String = "1", arguments: StatementArguments = [],
+        transform: (JSONValue) throws -> JSONValue = { $0 }
+    ) throws -> JSONValue {
+        let column = order.column
+        var sql = "SELECT * FROM \"\(table)\" WHERE (\(condition))"
+        var args = arguments
+        if let cursor = page.cursor {
+            guard let (sortValue, keyValue) = decode(cursor) else {
+                throw DomainError.validation("invalid_cursor", field: "cursor")
+            }
+            sql += " AND (\"\(column)\", \"\(key)\") \(order.isDescending ? "<" : ">") (?, ?)"
+            args += [sortValue, keyValue]
+        }
+        let direction = order.isDescending ? "DESC" : "ASC"
+        sql += " ORDER BY \"\(column)\" \(direction), \"\(key)\" \(direction) LIMIT \(page.limit + 1)"
+        let rows = try Row.fetchAll(db, sql: sql, arguments: args)
+        let visible = rows.prefix(page.limit)
+        var next: JSONValue = .null
+        if rows.count > page.limit, let last = visible.last {
+            next = .string(encode(last[column] as DatabaseValue, last[key] as DatabaseValue))
+        }
+        let items = try visible.map { try transform(RecordJSON.record($0, table: table)) }
+        return ["items": .array(items), "nextCursor": next]
+    }
+
+    static func encode(_ sortValue: DatabaseValue, _ keyValue: DatabaseValue) -> String {
+        let json = JSONWriter.bytes([jsonValue(sortValue), jsonValue(keyValue)])
+        return Data(json).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ cursor: String) -> (DatabaseValue, DatabaseValue)? {
+        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        guard cursor.count <= 1024, let data = Data(base64Encoded: text),
+              case .array(let parts)? = try? JSONParser.parse(Array(data)), parts.count == 2,
+              let a = databaseValue(parts[0]), let b = databaseValue(parts[1])
+        else { return nil }
+        return (a, b)
+    }
+
+    private static func jsonValue(_ value: DatabaseValue) -> JSONValue {
+        switch value.storage {
+        case .int64(let i): .number(JSONNumber(i))
+        case .string(let s): .string(s)
+        case .double(let d): JSONNumber(d).map(JSONValue.number) ?? .null
+        default: .null
+        }
+    }
+
+    private static func databaseValue(_ value: JSONValue) -> DatabaseValue? {
+        switch value {
+        case .number(let n): n.int64.map { $0.databaseValue } ?? n.double.map { $0.databaseValue }
+        case .string(let s): s.databaseValue
+        case .null: .null
+        default: nil
+        }
+    }
+}

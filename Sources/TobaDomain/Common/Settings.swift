@@ -1,0 +1,121 @@
+import TobaRPC
+import TobaStore
+
+/// The settings of PROTOCOL.md §9, read from the `--config` JSON file. Every key is optional;
+/// an unknown key or a bad value refuses the start (a typo must not fall back to a default).
+public struct Settings: Sendable {
+    public var durability: AppDatabase.Durability = .full
+    public var passwordIterations = 1_000_000
+    public var passwordResetTimeoutSeconds: Int64 = 259_200
+    public var confirmationExpireDays: Int64 = 3
+    public var confirmationCooldownSeconds: Int64 = 180
+    public var sessionMaxAgeSeconds: Int64? = nil
+    public var sessionIssuer = "toba-register"
+    public var voucherGrantDays: Int64 = 30
+    public var paymentServerKey: String? = nil
+    public var loginFailedPerEmail = RateLimit(count: 5, seconds: 300)
+    public var loginFailedPerIp = RateLimit(count: 10, seconds: 60)
+    public var passwordResetPerEmail = RateLimit(count: 5, seconds: 60)
+    /// Our addition: the most requests one group commit may hold (1 turns group commit off).
+    public var groupCommitMaxSize = 256
+    /// Our addition: how often expired subscriptions are swept (seconds).
+    public var subscriptionSweepSeconds: Int64 = 60
+
+    public init() {}
+
+    public struct RateLimit: Sendable, Equatable {
+        public var count: Int
+        public var seconds: Int64
+
+        /// Parses `"5/300s"` (also `"10/1m"`, `"3/2h"`).
+        public init?(text: String) {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, let count = Int(parts[0]), count >= 1, var unit = parts[1].last else { return nil }
+            var amount = parts[1].dropLast()
+            if unit.isNumber { amount = parts[1][...]; unit = "s" }
+            guard let n = Int64(amount), n >= 1 else { return nil }
+            let factor: Int64
+            switch unit {
+            case "s": factor = 1
+            case "m": factor = 60
+            case "h": factor = 3600
+            default: return nil
+            }
+            self.init(count: count, seconds: n * factor)
+        }
+
+        public init(count: Int, seconds: Int64) {
+            self.count = count
+            self.seconds = seconds
+        }
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads a settings document. - Throws: `Invalid` naming the offending key.
+    public static func parse(_ document: JSONValue) throws(Invalid) -> Settings {
+        guard case .object(let root) = document else { throw Invalid(description: "settings must be a JSON object") }
+        var settings = Settings()
+        try settings.apply(root, prefix: "")
+        return settings
+    }
+
+    private mutating func apply(_ object: JSONObject, prefix: String) throws(Invalid) {
+        for (key, value) in object {
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if case .object(let nested) = value, Self.sections.contains(path) {
+                try apply(nested, prefix: path)
+            } else {
+                try set(path, value)
+            }
+        }
+    }
+
+    private static let sections: Set<String> = [
+        "passwords", "emails", "sessions", "vouchers", "payments", "rateLimits", "groupCommit", "subscriptions",
+    ]
+
+    private mutating func set(_ path: String, _ value: JSONValue) throws(Invalid) {
+        func int(_ range: ClosedRange<Int64>) throws(Invalid) -> Int64 {
+            guard let n = value.int64Value, range.contains(n) else {
+                throw Invalid(description: "setting \(path) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return n
+        }
+        func string() throws(Invalid) -> String {
+            guard let s = value.stringValue, !s.isEmpty else { throw Invalid(description: "setting \(path) must be a non-empty string") }
+            return s
+        }
+        func rate() throws(Invalid) -> RateLimit {
+            guard let s = value.stringValue, let limit = RateLimit(text: s) else {
+                throw Invalid(description: "setting \(path) must look like \"5/300s\"")
+            }
+            return limit
+        }
+        switch path {
+        case "durability":
+            guard let s = value.stringValue, let d = AppDatabase.Durability(rawValue: s) else {
+                throw Invalid(description: "setting durability must be \"full\" or \"normal\"")
+            }
+            durability = d
+        case "passwords.iterations": passwordIterations = Int(try int(1...100_000_000))
+        case "passwords.resetTimeoutSeconds": passwordResetTimeoutSeconds = try int(1...(100 * 365 * 86_400))
+        case "emails.confirmationExpireDays": confirmationExpireDays = try int(1...3650)
+        case "emails.confirmationCooldownSeconds": confirmationCooldownSeconds = try int(0...86_400)
+        case "sessions.maxAgeSeconds":
+            sessionMaxAgeSeconds = value == .null ? nil : try int(1...(100 * 365 * 86_400))
+        case "sessions.issuer": sessionIssuer = try string()
+        case "vouchers.grantDays": voucherGrantDays = try int(1...3650)
+        case "payments.serverKey": paymentServerKey = value == .null ? nil : try string()
+        case "rateLimits.loginFailedPerEmail": loginFailedPerEmail = try rate()
+        case "rateLimits.loginFailedPerIp": loginFailedPerIp = try rate()
+        case "rateLimits.passwordResetPerEmail": passwordResetPerEmail = try rate()
+        case "groupCommit.maxSize": groupCommitMaxSize = Int(try int(1...100_000))
+        case "subscriptions.sweepIntervalSeconds": subscriptionSweepSeconds = try int(1...86_400)
+        default:
+            throw Invalid(description: "unknown setting \(path)")
+        }
+    }
+}

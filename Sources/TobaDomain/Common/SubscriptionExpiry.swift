@@ -1,0 +1,41 @@
+import GRDB
+import TobaStore
+
+/// The expiry rule of §8.6, applied on every read that shows subscriptions or groups and by the
+/// periodic sweep: a `trial`/`active`/`canceled` subscription past `period_end` is stored as
+/// `expired`, and a user with no running paid subscription leaves group `paid` for `trial`.
+public enum SubscriptionExpiry {
+    /// - Parameter userId: only this user's subscriptions, or all when nil.
+    /// - Returns: the number of subscriptions that expired now.
+    @discardableResult
+    public static func apply(_ db: Database, now: Timestamp, userId: Int64? = nil) throws -> Int {
+        let scope = userId == nil ? "" : " AND user_id = ?"
+        let args: StatementArguments = userId.map { [$0] } ?? []
+        let affected = try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT user_id FROM subscriptions_subscription
+            WHERE status IN ('trial', 'active', 'canceled') AND period_end IS NOT NULL AND period_end <= ?\(scope)
+            """, arguments: [now] + args)
+        guard !affected.isEmpty else { return 0 }
+        try db.execute(sql: """
+            UPDATE subscriptions_subscription SET status = 'expired', updated_at = ?
+            WHERE status IN ('trial', 'active', 'canceled') AND period_end IS NOT NULL AND period_end <= ?\(scope)
+            """, arguments: [now, now] + args)
+        let expired = db.changesCount
+        for user in affected { try settleGroups(db, userId: user, now: now) }
+        return expired
+    }
+
+    /// Group `paid` while an active, running subscription exists; otherwise `trial`.
+    public static func settleGroups(_ db: Database, userId: Int64, now: Timestamp) throws {
+        let paid = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM subscriptions_subscription WHERE user_id = ? AND status IN ('active', 'canceled') AND period_end > ?)
+            """, arguments: [userId, now]) ?? false
+        guard !paid else { return }
+        try db.execute(sql: """
+            DELETE FROM users_user_groups WHERE user_id = ? AND group_id = (SELECT id FROM auth_group WHERE name = 'paid')
+            """, arguments: [userId])
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO users_user_groups (user_id, group_id) SELECT ?, id FROM auth_group WHERE name = 'trial'
+            """, arguments: [userId])
+    }
+}

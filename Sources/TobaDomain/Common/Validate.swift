@@ -1,0 +1,52 @@
+import Foundation
+
+/// Small input rules shared by the domains.
+public enum Validate {
+    /// Stripped and lower-cased (PROTOCOL.md §5), then checked like Django's `EmailValidator`
+    /// (simplified: a dot-atom local part, a domain of labels with a dot, or `localhost`).
+    public static func email(_ raw: String, field: String = "email") throws(DomainError) -> String {
+        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard email.utf8.count <= 254 else { throw DomainError.validation("value_too_long", field: field) }
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, isLocalPart(parts[0]), isDomain(parts[1]) else {
+            throw DomainError.validation("email_invalid", field: field)
+        }
+        return email
+    }
+
+    private static let localAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-.")
+
+    private static func isLocalPart(_ s: Substring) -> Bool {
+        !s.isEmpty && s.count <= 64 && !s.hasPrefix(".") && !s.hasSuffix(".") && !s.contains("..")
+            && s.allSatisfy { localAllowed.contains($0) }
+    }
+
+    private static func isDomain(_ s: Substring) -> Bool {
+        if s == "localhost" { return true }
+        let labels = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) || tld.hasPrefix("xn--") else { return false }
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }
+    }
+
+    /// `value_too_long` when `value` has more than `max` characters.
+    public static func length(_ value: String?, max: Int, field: String) throws(DomainError) {
+        if let value, value.count > max { throw DomainError.validation("value_too_long", field: field) }
+    }
+
+    /// A required text that is not blank.
+    public static func nonBlank(_ value: String, field: String) throws(DomainError) {
+        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw DomainError.validation("value_required", field: field)
+        }
+    }
+
+    /// A random string of `count` characters of `[a-z0-9]` (confirmation and session keys).
+    public static func randomKey(_ count: Int) -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}

@@ -1,0 +1,104 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Login sessions (`rest_framework_sso_sessiontoken`) and the tokens that stand for them.
+/// Token signatures are checked during preparation (concurrently); whether the session and its
+/// user are still valid is decided in order, on the writer.
+public final class Sessions: Sendable {
+    public let tokens: SessionTokens
+    private let clock: ServiceClock
+    private let settings: Settings
+
+    public init(tokens: SessionTokens, clock: ServiceClock, settings: Settings) {
+        self.tokens = tokens
+        self.clock = clock
+        self.settings = settings
+    }
+
+    /// The user behind verified claims, if the session still holds: not revoked (`revoked_at`
+    /// null or in the future), not past `exp`, user active. Marks the session used (at most
+    /// once a minute).
+    public func authenticate(_ claims: SessionClaims, _ db: Database) throws -> AuthUser {
+        let now = clock.now()
+        if let exp = claims.exp, now.seconds >= exp { throw DomainError(.unauthenticated, "token_expired") }
+        guard let sid = UUIDText.storage(claims.sid),
+              let session = try Row.fetchOne(db, sql: """
+                SELECT revoked_at, last_used_at, user_id FROM rest_framework_sso_sessiontoken WHERE id = ?
+                """, arguments: [sid]),
+              session["user_id"] as Int64 == claims.uid
+        else { throw DomainError.invalidToken }
+        if let revoked = session["revoked_at"] as Timestamp?, revoked <= now { throw DomainError.sessionRevoked }
+        guard let user = try Row.fetchOne(db, sql: """
+            SELECT id, email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
+            """, arguments: [claims.uid])
+        else { throw DomainError.invalidToken }
+        let auth = AuthUser(row: user, sessionId: claims.sid)
+        guard auth.isActive else { throw DomainError.accountInactive }
+        let lastUsed = session["last_used_at"] as Timestamp?
+        if lastUsed.map({ now.microseconds - $0.microseconds >= 60_000_000 }) ?? true {
+            try db.execute(sql: "UPDATE rest_framework_sso_sessiontoken SET last_used_at = ? WHERE id = ?",
+                           arguments: [now, sid])
+        }
+        return auth
+    }
+
+    /// A new session row for a successful login. Returns its id (dashed) and record.
+    public func create(_ db: Database, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> (id: String, record: JSONValue) {
+        let id = UUIDText.random()
+        let now = clock.now()
+        try db.execute(sql: """
+            INSERT INTO rest_framework_sso_sessiontoken (id, ip_address, user_agent, created_at, revoked_at, user_id, last_used_at, client_id)
+            VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
+            """, arguments: [UUIDText.storage(id)!, ipAddress, String((userAgent ?? "").prefix(1000)), now, userId, now,
+                             String((clientId ?? "").prefix(1000))])
+        return (id, try record(db, id: id)!)
+    }
+
+    /// Claims for a new token of session `sessionId`.
+    public func claims(sessionId: String, clientId: String?, userId: Int64, email: String) -> SessionClaims {
+        let now = clock.now().seconds
+        return SessionClaims(
+            token: "session", sid: sessionId, cid: clientId, uid: userId, email: email, iat: now,
+            iss: settings.sessionIssuer, aud: settings.sessionIssuer,
+            exp: settings.sessionMaxAgeSeconds.map { now + $0 })
+    }
+
+    func record(_ db: Database, id: String) throws -> JSONValue? {
+        guard let key = UUIDText.storage(id) else { return nil }
+        return try RecordJSON.fetch(db, table: "rest_framework_sso_sessiontoken", id: key)
+    }
+
+    /// The caller's sessions, newest first, the current one marked `current: true`.
+    public func list(_ db: Database, user: AuthUser, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: "rest_framework_sso_sessiontoken", page: page, order: .newestFirst(column: "created_at"),
+                       where: "user_id = ?", arguments: [user.id]) { record in
+            var object = record.objectValue ?? JSONObject()
+            object["current"] = .bool(object["id"] == .string(user.sessionId))
+            return .object(object)
+        }
+    }
+
+    /// Revokes one of the caller's sessions. Not found when it is not theirs.
+    public func revoke(_ db: Database, user: AuthUser, sessionId: String) throws -> JSONValue {
+        guard let key = UUIDText.storage(sessionId),
+              try Bool.fetchOne(db, sql: "SELECT 1 FROM rest_framework_sso_sessiontoken WHERE id = ? AND user_id = ?",
+                                arguments: [key, user.id]) == true
+        else { throw DomainError.notFound("session") }
+        try db.execute(sql: """
+            UPDATE rest_framework_sso_sessiontoken SET revoked_at = ? WHERE id = ? AND (revoked_at IS NULL OR revoked_at > ?)
+            """, arguments: [clock.now(), key, clock.now()])
+        return ["revoked": true, "sessionId": .string(sessionId)]
+    }
+
+    /// Revokes every running session of `userId` (but `except`, when given). Returns how many.
+    @discardableResult
+    public func revokeAll(_ db: Database, userId: Int64, except: String? = nil) throws -> Int {
+        let now = clock.now()
+        try db.execute(sql: """
+            UPDATE rest_framework_sso_sessiontoken SET revoked_at = ?
+            WHERE user_id = ? AND (revoked_at IS NULL OR revoked_at > ?) AND id IS NOT ?
+            """, arguments: [now, userId, now, except.flatMap(UUIDText.storage)])
+        return db.changesCount
+    }
+}

@@ -1,0 +1,7 @@
+/// Applies prepared effects strictly in the order given, as one group: each effect is
+/// all-or-nothing, and `runGroup` returns only once the group is durable. Implemented by the
+/// storage layer; the pipeline knows nothing of what `Context` is.
+public protocol OrderedExecutor<Context>: Sendable {
+    associatedtype Context
+    func runGroup(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>]
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The ordered pipeline of PROTOCOL.md §4. Frames arrive in order from the reader; each request
+/// is prepared concurrently (a task each), then applied strictly in arrival order by one writer
+/// thread in groups that commit together; answers leave as soon as each is ready, a write's only
+/// after its group is durable.
+public final class Pipeline<Context>: Sendable {
+    private let table: MethodTable<Context>
+    private let executor: any OrderedExecutor<Context>
+    private let queue = OrderedQueue<Context>()
+    private let sink: ResponseSink
+    private let maxGroup: Int
+    private let mapError: @Sendable (any Error) -> RPCError
+    private let logger: Logger
+    private let accepting = Atomic<Bool>(true)
+    private let writerDone = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// - Parameter mapError: turns an error of another layer into its JSON-RPC form; errors that
+    ///   are neither `RPCError` nor `RPCErrorConvertible` reach it only after logging.
+    public init(
+        table: MethodTable<Context>,
+        executor: any OrderedExecutor<Context>,
+        output: StdoutWriter,
+        maxGroup: Int,
+        logger: Logger,
+        mapError: @escaping @Sendable (any Error) -> RPCError
+    ) {
+        self.table = table
+        self.executor = executor
+        self.sink = ResponseSink(output: output)
+        self.maxGroup = max(1, maxGroup)
+        self.logger = logger
+        self.mapError = mapError
+    }
+
+    /// Starts the writer thread.
+    public func start() {
+        let thread = Thread { [self] in
+            runWriter()
+        }
+        thread.name = "toba-writer"
+        thread.start()
+    }
+
+    /// True until `close()`; the reader stops handing frames once it turns false.
+    public var isAccepting: Bool { accepting.load(ordering: .acquiring) }
+
+    /// Takes one frame from the reader, in arrival order.
+    public func accept(_ frame: LineFramer.Frame) {
+        guard isAccepting else { return }
+        switch frame {
+        case .tooLarge:
+            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("too_large"))).json)
+        case .line(let bytes):
+            acceptLine(bytes)
+        }
+    }
+
+    /// No more input: what was accepted is still finished and answered.
+    public func close() {
+        if accepting.exchange(false, ordering: .acquiringAndReleasing) {
+            queue.close()
+        }
+    }
+
+    /// Returns when the input is closed, every accepted request applied and every answer written.
+    public func waitUntilFinished() async {
+        await withCheckedContinuation { continuation in
+            let done = writerDone.withLock { state -> Bool in
+                if state.done { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        await sink.waitUntilIdle()
+    }
+
+    private func acceptLine(_ bytes: [UInt8]) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            sink.output.write(Response(id: .null, outcome: .failure(.parseError(error.reason.rawValue))).json)
+            return
+        }
+        guard case .array(let items) = value else {
+            dispatch(value, target: nil)
+            return
+        }
+        guard !items.isEmpty else {
+            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("empty_batch"))).json)
+            return
+        }
+        let answered = items.filter { !Self.isNotification($0) }.count
+        let collector = answered > 0 ? BatchCollector(count: answered, output: sink.output) : nil
+        var index = 0
+        for item in items {
+            if Self.isNotification(item) {
+                dispatch(item, target: .notification)
+            } else {
+                dispatch(item, target: .batch(collector!, index: index, id: .null))
+                index += 1
+            }
+        }
+    }
+
+    /// A valid-looking request object without an id. Invalid requests are always answered.
+    private static func isNotification(_ value: JSONValue) -> Bool {
+        guard case .object(let object) = value, object["id"] == nil else { return false }
+        if case .success = Request.validate(value) { return true }
+        return false
+    }
+
+    private func dispatch(_ value: JSONValue, target: Responder.Target?) {
+        let request: Request
+        switch Request.validate(value) {
+        case .failure(let invalid):
+            responder(for: target, id: invalid.id).send(.failure(invalid.error))
+            return
+        case .success(let valid):
+            request = valid
+        }
+        let responder: Responder
+        if let id = request.id {
+            responder = self.responder(for: target, id: id)
+        } else {
+            responder = Responder(target: .notification, sink: sink)
+        }
+        logger.trace("request", metadata: ["method": "\(request.method)", "id": "\(request.id?.json ?? .null)"])
+        guard let method = table[request.method] else {
+            responder.send(.failure(.methodNotFound(request.method)))
+            return
+        }
+        guard !request.positional else {
+            responder.send(.failure(.invalidParams("type", field: "params", detail: "parameters must be named (an object)")))
+            return
+        }
+        let slot = Slot<Context>(responder: responder)
+        queue.append(slot)
+        let params = Params(request.params)
+        Task { [queue, mapError] in
+            do {
+                switch try await method.prepare(params) {
+                case .done(let result):
+                    queue.resolve(slot, .skip)
+                    responder.send(.success(result))
+                case .ordered(let effect):
+                    queue.resolve(slot, .effect(effect))
+                }
+            } catch {
+                queue.resolve(slot, .skip)
+                responder.send(.failure(mapError(error)))
+            }
+        }
+    }
+
+    private func responder(for target: Responder.Target?, id: RequestID) -> Responder {
+        switch target {
+        case .batch(let collector, let index, _)?:
+            Responder(target: .batch(collector, index: index, id: id), sink: sink)
+        case .notification?:
+            Responder(target: .notification, sink: sink)
+        case .line?, nil:
+            Responder(target: .line(id), sink: sink)
+        }
+    }
+
+    private func runWriter() {
+        while let group = queue.nextGroup(max: maxGroup) {
+            let results = executor.runGroup(group.map(\.1))
+            for ((slot, _), result) in zip(group, results) {
+                deliver(result, to: slot.responder)
+            }
+        }
+        let waiters = writerDone.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.done = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func deliver(_ result: Result<Outcome, any Error>, to responder: Responder) {
+        switch result {
+        case .success(.value(let value)):
+            responder.send(.success(value))
+        case .success(.deferred(let finish)):
+            Task { [mapError] in
+                do { responder.send(.success(try await finish())) } catch { responder.send(.failure(mapError(error))) }
+            }
+        case .failure(let error):
+            responder.send(.failure(mapError(error)))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// A JSON-RPC error object. Application errors carry `data.reason`; protocol errors carry it
+/// where a reason helps the caller (`too_large`, `missing`, `unknown`, `type`).
+public struct RPCError: Error, Sendable, Equatable {
+    public var code: Int
+    public var message: String
+    public var data: JSONObject
+
+    public init(code: Int, message: String, data: JSONObject = JSONObject()) {
+        self.code = code
+        self.message = message
+        self.data = data
+    }
+
+    public var reason: String? { data["reason"]?.stringValue }
+
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["code"] = .number(JSONNumber(code))
+        object["message"] = .string(message)
+        if !data.isEmpty { object["data"] = .object(data) }
+        return .object(object)
+    }
+
+    public static func parseError(_ reason: String) -> RPCError {
+        RPCError(code: -32700, message: "Parse error", data: ["reason": .string(reason)])
+    }
+
+    public static func invalidRequest(_ reason: String) -> RPCError {
+        RPCError(code: -32600, message: "Invalid Request", data: ["reason": .string(reason)])
+    }
+
+    public static func methodNotFound(_ method: String) -> RPCError {
+        RPCError(code: -32601, message: "Method not found",
+                 data: ["reason": "method_not_found", "method": .string(method)])
+    }
+
+    /// `reason` is `missing`, `unknown` or `type`; `field` names the parameter.
+    public static func invalidParams(_ reason: String, field: String, detail: String? = nil) -> RPCError {
+        var data: JSONObject = ["reason": .string(reason), "field": .string(field)]
+        if let detail { data["detail"] = .string(detail) }
+        return RPCError(code: -32602, message: "Invalid params", data: data)
+    }
+
+    /// Never carries SQL, paths or stack traces: those go to the log, not to the caller.
+    public static let internalError = RPCError(
+        code: -32603, message: "Internal error", data: ["reason": "internal_error"])
+}
+
+/// Errors of other layers that know their JSON-RPC form (the dispatcher's error mapping).
+public protocol RPCErrorConvertible: Error {
+    var rpcError: RPCError { get }
+}

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The only writer of the protocol's output: each frame is written whole, followed by `\n`,
+/// before the next one starts. Once the reader of the pipe is gone (EPIPE), output is dropped.
+public final class StdoutWriter: Sendable {
+    private let fd: Int32
+    private let state = Mutex(State())
+
+    private struct State {
+        var broken = false
+        var framesWritten = 0
+    }
+
+    public init(fileDescriptor: Int32 = 1) {
+        self.fd = fileDescriptor
+    }
+
+    /// Writes one frame: `bytes` plus a newline. `bytes` must not contain a newline.
+    public func writeFrame(_ bytes: [UInt8]) {
+        var frame = bytes
+        frame.append(UInt8(ascii: "\n"))
+        state.withLock { state in
+            guard !state.broken else { return }
+            if !Self.writeAll(fd, frame) { state.broken = true } else { state.framesWritten += 1 }
+        }
+    }
+
+    public func write(_ value: JSONValue) {
+        writeFrame(JSONWriter.bytes(value))
+    }
+
+    public var framesWritten: Int { state.withLock { $0.framesWritten } }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+    }
+}

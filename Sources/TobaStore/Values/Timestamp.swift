@@ -1,0 +1,151 @@
+import Foundation
+
+/// An instant with microsecond precision (what Django and PostgreSQL keep), in UTC.
+/// Stored as Django stores datetimes on SQLite (`2026-11-25 22:10:49.123456`) and shown as
+/// RFC 3339 (`2026-11-25T22:10:49.123456Z`).
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let microseconds: Int64
+
+    public init(microseconds: Int64) {
+        self.microseconds = microseconds
+    }
+
+    public init(seconds: Int64) {
+        self.microseconds = seconds * 1_000_000
+    }
+
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(microseconds: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
+    }
+
+    public var seconds: Int64 { microseconds.floorDiv(1_000_000) }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
+
+    public func adding(seconds: Int64) -> Timestamp { Timestamp(microseconds: microseconds + seconds * 1_000_000) }
+    public func adding(days: Int64) -> Timestamp { adding(seconds: days * 86_400) }
+
+    /// `YYYY-MM-DD HH:MM:SS.ffffff`, Django's SQLite storage format.
+    public var databaseText: String { format(separator: " ", zulu: false) }
+
+    /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`, the protocol's format.
+    public var rfc3339: String { format(separator: "T", zulu: true) }
+
+    public var description: String { rfc3339 }
+
+    private func format(separator: Character, zulu: Bool) -> String {
+        let days = microseconds.floorDiv(86_400_000_000)
+        let micros = microseconds - days * 86_400_000_000
+        let (y, m, d) = Self.civil(fromDays: days)
+        let secondsOfDay = micros / 1_000_000
+        let fraction = micros % 1_000_000
+        var s = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
+        s.append(separator)
+        s += pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2)
+        s += "." + pad(fraction, 6)
+        if zulu { s += "Z" }
+        return s
+    }
+
+    private func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Parses RFC 3339 with any offset (`Z`, `+07:00`), or Django's storage text (no offset: UTC).
+    /// Fractions beyond microseconds are truncated.
+    public init?(parsing text: String) {
+        let b = Array(text.utf8)
+        func digits(_ at: Int, _ count: Int) -> Int64? {
+            guard at + count <= b.count else { return nil }
+            var v: Int64 = 0
+            for i in at..<(at + count) {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                v = v * 10 + Int64(b[i] - 48)
+            }
+            return v
+        }
+        guard b.count >= 19,
+              let year = digits(0, 4), b[4] == UInt8(ascii: "-"),
+              let month = digits(5, 2), b[7] == UInt8(ascii: "-"),
+              let day = digits(8, 2),
+              b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == UInt8(ascii: " "),
+              let hour = digits(11, 2), b[13] == UInt8(ascii: ":"),
+              let minute = digits(14, 2), b[16] == UInt8(ascii: ":"),
+              let second = digits(17, 2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year),
+              hour <= 23, minute <= 59, second <= 60
+        else { return nil }
+        var i = 19
+        var fraction: Int64 = 0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            var n = 0
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                if n < 6 { fraction = fraction * 10 + Int64(b[i] - 48) }
+                n += 1
+                i += 1
+            }
+            guard n > 0 else { return nil }
+            for _ in min(n, 6)..<6 { fraction *= 10 }
+        }
+        var offset: Int64 = 0
+        if i < b.count {
+            if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+                i += 1
+            } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                guard let oh = digits(i + 1, 2), i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"),
+                      let om = digits(i + 4, 2), oh <= 23, om <= 59 else { return nil }
+                offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
+                i += 6
+            } else {
+                return nil
+            }
+        }
+        guard i == b.count else { return nil }
+        let days = Self.days(fromCivil: year, month, day)
+        let secs = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+        self.microseconds = secs * 1_000_000 + fraction
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    // Howard Hinnant's days-from-civil algorithms.
+    static func days(fromCivil y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+extension Int64 {
+    func floorDiv(_ d: Int64) -> Int64 {
+        let q = self / d
+        return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TobaDomain
+import TobaRPC
+
+/// Options shared by every subcommand. Each is also read from `TOBA_<NAME>` when not given.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite database file, or :memory: for a private in-memory database. [env: TOBA_DB] (default: toba-register.sqlite)")
+    var db: String?
+
+    @Option(name: .long, help: "A JSON file of settings (see PROTOCOL.md §9). [env: TOBA_CONFIG]")
+    var config: String?
+
+    @Option(name: .long, help: "The service secret key file (default: <db>.key, created with mode 0600). [env: TOBA_SECRET_KEY_FILE]")
+    var secretKeyFile: String?
+
+    @Option(name: .long, help: "trace|debug|info|notice|warning|error. Logs go to stderr only. [env: TOBA_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    static let environment = ProcessInfo.processInfo.environment
+
+    var databasePath: String { db ?? Self.environment["TOBA_DB"] ?? "toba-register.sqlite" }
+
+    var configPath: String? { config ?? Self.environment["TOBA_CONFIG"] }
+
+    /// Nil for an in-memory database without an explicit key file: the key then lives in memory.
+    var secretKeyPath: String? {
+        if let path = secretKeyFile ?? Self.environment["TOBA_SECRET_KEY_FILE"] { return path }
+        return databasePath == ":memory:" ? nil : databasePath + ".key"
+    }
+
+    func resolvedLogLevel() throws -> Logger.Level {
+        let text = logLevel ?? Self.environment["TOBA_LOG_LEVEL"] ?? "info"
+        guard let level = Logger.Level(rawValue: text), level != .critical else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error (got \(text))")
+        }
+        return level
+    }
+
+    func loadSettings() throws -> Settings {
+        guard let path = configPath else { return Settings() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read the settings file \(path)")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(Array(data))
+        } catch {
+            throw ValidationError("the settings file \(path) is not valid JSON (\(error.reason.rawValue) at byte \(error.offset))")
+        }
+        do {
+            return try Settings.parse(document)
+        } catch {
+            throw ValidationError("invalid settings in \(path): \(error.description)")
+        }
+    }
+
+    func makeLogger(label: String = "toba-register") throws -> Logger {
+        let level = try resolvedLogLevel()
+        var logger = Logger(label: label) { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = level
+        return logger
+    }
+
+    static func flag(_ name: String) -> Bool {
+        guard let value = environment[name]?.lowercased() else { return false }
+        return ["1", "true", "yes", "on"].contains(value)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import TobaDomain
+import TobaStore
+
+struct CreateSuperuserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "createsuperuser",
+        abstract: "Create an active superuser; the password is read from stdin (one line).")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(name: .long, help: "The superuser's email address.")
+    var email: String
+
+    func run() async throws {
+        let logger = try options.makeLogger()
+        let settings = try options.loadSettings()
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            throw ValidationError("no password on stdin (one line expected)")
+        }
+        let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+        let database: AppDatabase
+        do {
+            database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
+        } catch {
+            throw ValidationError("cannot open the database \(options.databasePath): \(error)")
+        }
+        let secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
+        let services = await Services(database: database, settings: settings, clock: ServiceClock(), secretKey: secretKey, logger: logger)
+        do {
+            let id = try services.accounts.createSuperuser(email: email, password: password)
+            logger.info("superuser created", metadata: ["userId": "\(id)"])
+            FileHandle.standardOutput.write(Data("{\"userId\":\(id)}\n".utf8))
+        } catch let error as DomainError {
+            throw ValidationError("cannot create the superuser: \(error.reason)")
+        }
+        try database.close()
+    }
+}

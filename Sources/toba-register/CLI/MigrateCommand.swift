@@ -1,0 +1,22 @@
+import ArgumentParser
+import TobaStore
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Create or upgrade the schema, then exit.")
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let logger = try options.makeLogger()
+        let settings = try options.loadSettings()
+        do {
+            let database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
+            let version = try database.schemaVersion()
+            logger.info("schema up to date", metadata: ["path": "\(options.databasePath)", "schemaVersion": "\(version)"])
+            try database.close()
+        } catch {
+            throw ValidationError("cannot open the database \(options.databasePath): \(error)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import GRDB
+import TobaDomain
+import TobaRPC
+import TobaStore
+
+/// Shapes shared by the method bindings: methods acting for a user (`token` checked by
+/// signature while preparing, then by session in order), admin methods, pages, timestamps.
+enum Bind {
+    /// A method acting for the user of `token`.
+    static func authed<Input: Sendable>(
+        _ name: String, _ sessions: Sessions,
+        decode: @escaping @Sendable (inout Params) throws -> Input,
+        apply: @escaping @Sendable (Input, AuthUser, Database) throws -> JSONValue
+    ) -> Method<Database> {
+        Method(name, decode: { p in (try p.required("token", as: String.self), try decode(&p)) }) { token, input in
+            let claims = try await sessions.tokens.verify(token)
+            return .ordered { db in .value(try apply(input, try sessions.authenticate(claims, db), db)) }
+        }
+    }
+
+    /// A method acting for the user of `token`, with work to prepare first (e.g. a hash).
+    static func authedPrepared<Input: Sendable, Ready: Sendable>(
+        _ name: String, _ sessions: Sessions,
+        decode: @escaping @Sendable (inout Params) throws -> Input,
+        prepare: @escaping @Sendable (Input, SessionClaims) async throws -> Ready,
+        apply: @escaping @Sendable (Ready, AuthUser, Database) throws -> JSONValue
+    ) -> Method<Database> {
+        Method(name, decode: { p in (try p.required("token", as: String.self), try decode(&p)) }) { token, input in
+            let claims = try await sessions.tokens.verify(token)
+            let ready = try await prepare(input, claims)
+            return .ordered { db in .value(try apply(ready, try sessions.authenticate(claims, db), db)) }
+        }
+    }
+
+    /// An admin method: the caller must be an active staff user holding `permission`.
+    static func admin<Input: Sendable>(
+        _ name: String, _ sessions: Sessions, permission: String,
+        decode: @escaping @Sendable (inout Params) throws -> Input,
+        apply: @escaping @Sendable (Input, AuthUser, Database) throws -> JSONValue
+    ) -> Method<Database> {
+        authed(name, sessions, decode: decode) { input, user, db in
+            try PermissionChecker.requireAdmin(db, user, permission)
+            return try apply(input, user, db)
+        }
+    }
+
+    /// A method anyone may call, applied in order.
+    static func open<Input: Sendable>(
+        _ name: String,
+        decode: @escaping @Sendable (inout Params) throws -> Input,
+        apply: @escaping @Sendable (Input, Database) throws -> JSONValue
+    ) -> Method<Database> {
+        Method(name, decode: decode, apply: apply)
+    }
+}
+
+extension Params {
+    /// `limit?` and `cursor?` of a list method.
+    mutating func page() throws -> PageRequest {
+        try PageRequest(limit: try optional("limit", as: Int.self), cursor: try optional("cursor", as: String.self))
+    }
+
+    /// An RFC 3339 timestamp (any offset).
+    mutating func timestamp(_ name: String) throws -> Timestamp {
+        let text: String = try required(name)
+        guard let instant = Timestamp(parsing: text) else {
+            throw RPCError.invalidParams("type", field: name, detail: "expected an RFC 3339 timestamp")
+        }
+        return instant
+    }
+
+    mutating func optionalTimestamp(_ name: String) throws -> Timestamp? {
+        guard let text: String = try optional(name) else { return nil }
+        guard let instant = Timestamp(parsing: text) else {
+            throw RPCError.invalidParams("type", field: name, detail: "expected an RFC 3339 timestamp")
+        }
+        return instant
+    }
+
+    mutating func timestampPatch(_ name: String) throws -> Patch<Timestamp> {
+        switch try patch(name, as: String.self) {
+        case .absent: return .absent
+        case .null: return .null
+        case .value(let text):
+            guard let instant = Timestamp(parsing: text) else {
+                throw RPCError.invalidParams("type", field: name, detail: "expected an RFC 3339 timestamp")
+            }
+            return .value(instant)
+        }
+    }
+}

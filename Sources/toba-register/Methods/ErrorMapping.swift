@@ -1,0 +1,35 @@
+import Logging
+import TobaDomain
+import TobaRPC
+
+/// The one place where errors of the other layers become JSON-RPC errors (PROTOCOL.md §7).
+enum ErrorMapping {
+    static func rpcError(for error: any Error, logger: Logger) -> RPCError {
+        switch error {
+        case let error as RPCError:
+            return error
+        case let error as DomainError:
+            var data: JSONObject = ["reason": .string(error.reason)]
+            for (key, value) in error.details { data[key] = value }
+            let (code, message) = codeAndMessage(error.kind)
+            return RPCError(code: code, message: message, data: data)
+        default:
+            // The caller gets no detail (no SQL, paths or traces); the log keeps the type and text.
+            logger.error("internal error", metadata: ["type": "\(type(of: error))", "error": "\(error)"])
+            return .internalError
+        }
+    }
+
+    static func codeAndMessage(_ kind: DomainError.Kind) -> (Int, String) {
+        switch kind {
+        case .validation: (1000, "Validation failed")
+        case .unauthenticated: (1001, "Unauthenticated")
+        case .forbidden: (1002, "Forbidden")
+        case .notFound: (1003, "Not found")
+        case .conflict: (1004, "Conflict")
+        case .rateLimited: (1005, "Rate limited")
+        case .expired: (1006, "Expired or not valid now")
+        case .unavailable: (1007, "Not configured")
+        }
+    }
+}

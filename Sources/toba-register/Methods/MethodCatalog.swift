@@ -1,0 +1,14 @@
+import GRDB
+import TobaDomain
+import TobaRPC
+
+/// The method table: every JSON-RPC method of PROTOCOL.md §8 bound to its domain.
+enum MethodCatalog {
+    static func table(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> MethodTable<Database> {
+        var table = MethodTable<Database>()
+        table.register(SystemMethods.all(services: services, shutdown: shutdown, allowTestClock: allowTestClock))
+        table.register(AccountMethods.all(services))
+        table.register(SessionMethods.all(services))
+        return table
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import TobaDomain
+import TobaRPC
+import TobaStore
+
+/// §8.1: rpc.discover, system.health, system.shutdown, system.clock.*.
+enum SystemMethods {
+    struct NoParams: Sendable {}
+
+    static func all(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> [Method<Database>] {
+        let database = services.database
+        let schemaVersion = (try? database.schemaVersion()) ?? 0
+        let journalMode = (try? database.journalMode()) ?? "unknown"
+        let discover = OpenRPCDocument.value
+        var methods: [Method<Database>] = [
+            Method("rpc.discover", decode: { _ in NoParams() }) { _ in .done(discover) },
+            Method("system.health", decode: { _ in NoParams() }) { _, db in
+                let uptime = Double(Timestamp.now().microseconds - services.startedAt.microseconds) / 1_000_000
+                return [
+                    "status": "ok",
+                    "version": .string(TobaRegister.version),
+                    "schemaVersion": .number(JSONNumber(schemaVersion)),
+                    "database": [
+                        "path": .string(database.path),
+                        "journalMode": .string(journalMode),
+                        "sizeBytes": .number(JSONNumber(database.sizeBytes(db))),
+                    ],
+                    "uptimeSeconds": JSONNumber((uptime * 1000).rounded() / 1000).map(JSONValue.number) ?? 0,
+                ]
+            },
+            Method("system.shutdown", decode: { _ in NoParams() }) { _ in
+                .ordered { _ in
+                    .deferred {
+                        shutdown.trigger()
+                        return ["ok": true]
+                    }
+                }
+            },
+        ]
+        if allowTestClock {
+            methods += [
+                Method("system.clock.set", decode: { p throws -> Timestamp in
+                    let text: String = try p.required("now")
+                    guard let instant = Timestamp(parsing: text) else {
+                        throw RPCError.invalidParams("type", field: "now", detail: "expected an RFC 3339 timestamp")
+                    }
+                    return instant
+                }) { instant, _ in
+                    services.clock.set(instant)
+                    return ["now": .string(instant.rfc3339)]
+                },
+                Method("system.clock.advance", decode: { p throws -> Double in try p.required("seconds") }) { seconds, _ in
+                    ["now": .string(services.clock.advance(seconds: seconds).rfc3339)]
+                },
+            ]
+        }
+        return methods
+    }
+}

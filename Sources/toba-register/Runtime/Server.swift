@@ -1,0 +1,56 @@
+import Dispatch
+import Foundation
+import GRDB
+import TobaDomain
+import TobaRPC
+import TobaStore
+
+/// Wires the transport to the domains and runs until end of input, a signal or system.shutdown.
+struct Server {
+    let services: Services
+    let maxLineBytes: Int
+    let allowTestClock: Bool
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let logger = services.logger
+        let output = StdoutWriter()
+        let shutdown = ShutdownSwitch()
+        let table = MethodCatalog.table(services: services, shutdown: shutdown, allowTestClock: allowTestClock)
+        let pipeline = Pipeline<Database>(
+            table: table,
+            executor: OrderedWriter(database: services.database, logger: logger),
+            output: output,
+            maxGroup: services.settings.groupCommitMaxSize,
+            logger: logger,
+            mapError: { ErrorMapping.rpcError(for: $0, logger: logger) })
+        shutdown.onShutdown { pipeline.close() }
+        pipeline.start()
+
+        let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.notice("signal received: finishing the requests already read", metadata: ["signal": "\(number)"])
+                shutdown.trigger()
+            }
+            source.resume()
+            return source
+        }
+
+        let schemaVersion = try services.database.schemaVersion()
+        logger.info("serving", metadata: [
+            "db": "\(services.database.path)", "schemaVersion": "\(schemaVersion)",
+            "durability": "\(services.settings.durability.rawValue)",
+        ])
+        StdinReader(maxLineBytes: maxLineBytes).start(
+            onFrame: { pipeline.accept($0) },
+            shouldContinue: { pipeline.isAccepting },
+            onEnd: { pipeline.close() })
+
+        await pipeline.waitUntilFinished()
+        signals.forEach { $0.cancel() }
+        try services.database.close()
+        logger.info("stopped cleanly", metadata: ["responses": "\(output.framesWritten)"])
+    }
+}
