@@ -200,6 +200,24 @@ func parseError(_ text: String) -> JSONParseError? {
         #expect(try parse("\"\u{7F}\"") == .string("\u{7F}"))
     }
 
+    @Test func classifiesEveryByteAtEveryPositionOfAWord() throws {
+        for position in 0..<17 {
+            for byte in UInt8(0)...UInt8(255) {
+                var text = [UInt8](repeating: UInt8(ascii: "a"), count: 17)
+                text[position] = byte
+                let bytes = [0x22] + text + [0x22]
+                let error = parseError(bytes)
+                switch byte {
+                case 0x22: #expect(error == JSONParseError(reason: .invalidJSON, offset: position + 2))
+                case 0x5C: #expect(error?.reason == .invalidJSON)
+                case 0..<0x20: #expect(error == JSONParseError(reason: .invalidJSON, offset: position + 1))
+                case 0x80...: #expect(error == JSONParseError(reason: .invalidUTF8, offset: position + 1))
+                default: #expect(error == nil, "byte \(byte) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func acceptsUTF8AtEveryBoundary() throws {
         for scalar in ["\u{80}", "\u{7FF}", "\u{800}", "\u{D7FF}", "\u{E000}", "\u{FFFD}", "\u{FFFF}",
                        "\u{10000}", "\u{10FFFF}", "é", "日本語", "😀"] {

@@ -46,9 +46,17 @@ struct JSONReader {
     /// An array or object whose closing bracket has not been read yet.
     private struct OpenContainer {
         let isObject: Bool
-        var values: [JSONValue] = []
+        var values: [JSONValue]
         /// For objects: one key per value, plus the key whose value is being read.
-        var keys: [String] = []
+        var keys: [String]
+
+        init(isObject: Bool) {
+            self.isObject = isObject
+            values = []
+            values.reserveCapacity(4)
+            keys = []
+            if isObject { keys.reserveCapacity(4) }
+        }
     }
 
     mutating func readDocument() throws(JSONParseError) -> JSONValue {

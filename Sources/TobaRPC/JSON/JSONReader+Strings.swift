@@ -7,6 +7,8 @@ extension JSONReader {
         let n = bytes.count
         var i = start
         while i < n {
+            i = skipPlainASCII(from: i)
+            guard i < n else { break }
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") {
                 position = i + 1
@@ -18,6 +20,28 @@ extension JSONReader {
             i = try skipCharacter(at: i)
         }
         throw failure(.invalidJSON, at: n)
+    }
+
+    /// Skips 8 bytes at a time while none of them is a quote, a backslash, a control character
+    /// or non-ASCII; returns the index of the first byte that needs a closer look (or `count`).
+    @inline(__always)
+    private func skipPlainASCII(from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var i = start
+        while i + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special = (word &- ones &* 0x20) | (quote &- ones) | (backslash &- ones) | word
+            // Each term sets the high bit of (at least) the first byte that is below 0x20, a
+            // quote, a backslash or non-ASCII; borrows may flag more, which only sends the word
+            // to the byte-by-byte path.
+            if special & highs != 0 { return i }
+            i += 8
+        }
+        return i
     }
 
     /// The index after the one unescaped character at `i` (not a quote or a backslash).
@@ -41,6 +65,8 @@ extension JSONReader {
         var i = firstEscape
         var runStart = i
         while i < n {
+            i = skipPlainASCII(from: i)
+            guard i < n else { break }
             let byte = bytes[i]
             if byte == UInt8(ascii: "\"") {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))

@@ -9,6 +9,12 @@ enum MethodCatalog {
         table.register(SystemMethods.all(services: services, shutdown: shutdown, allowTestClock: allowTestClock))
         table.register(AccountMethods.all(services))
         table.register(SessionMethods.all(services))
+        table.register(AdminMethods.all(services))
+        table.register(CommerceMethods.all(services))
+        table.register(VoucherMethods.all(services))
+        table.register(DeviceMethods.all(services))
+        table.register(SocialMethods.all(services))
+        table.register(ContentMethods.all(services))
         return table
     }
 }
