@@ -150,6 +150,63 @@ import Testing
     }
 }
 
+@Suite struct JSONNumberTests {
+    @Test func numberTextInitializerValidatesTheGrammar() {
+        #expect(JSONNumber(text: "1.50")?.text == "1.50")
+        #expect(JSONNumber(text: "-0")?.text == "-0")
+        #expect(JSONNumber(text: "1E+2")?.text == "1E+2")
+        for bad in ["", " 1", "1 ", "01", "+1", ".5", "1.", "1e", "nan", "inf", "1,0", "١"] {
+            #expect(JSONNumber(text: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func int64IsGivenOnlyForIntegerSpellingsThatFit() {
+        #expect(JSONNumber(text: "42")?.int64 == 42)
+        #expect(JSONNumber(text: "-0")?.int64 == 0)
+        #expect(JSONNumber(text: "9223372036854775807")?.int64 == Int64.max)
+        #expect(JSONNumber(text: "-9223372036854775808")?.int64 == Int64.min)
+        #expect(JSONNumber(text: "9223372036854775808")?.int64 == nil)
+        #expect(JSONNumber(text: "12345678901234567890123")?.int64 == nil)
+        #expect(JSONNumber(text: "1.0")?.int64 == nil)
+        #expect(JSONNumber(text: "1e2")?.int64 == nil)
+        #expect(JSONNumber(text: "1E2")?.int64 == nil)
+        #expect(JSONNumber(Int64.min).int64 == Int64.min)
+        #expect(JSONNumber(7).text == "7")
+    }
+
+    @Test func doubleIsNilOnlyWhenTheMagnitudeOverflows() {
+        #expect(JSONNumber(text: "1.5")?.double == 1.5)
+        #expect(JSONNumber(text: "-1E+2")?.double == -100)
+        #expect(JSONNumber(text: "12345678901234567890123")?.double == 12345678901234567890123.0)
+        #expect(JSONNumber(text: "1e-400")?.double == 0)
+        #expect(JSONNumber(text: "1e400")?.double == nil)
+        #expect(JSONNumber(text: "-1e400")?.double == nil)
+    }
+
+    @Test func doubleInitializerRefusesNonFiniteValues() {
+        #expect(JSONNumber(Double.nan) == nil)
+        #expect(JSONNumber(Double.infinity) == nil)
+        #expect(JSONNumber(-Double.infinity) == nil)
+        #expect(JSONNumber(1.0)?.text == "1.0")
+        #expect(JSONNumber(0.1)?.text == "0.1")
+        #expect(JSONNumber(-0.0)?.text == "-0.0")
+        #expect(JSONNumber(1e16)?.text == "1e+16")
+    }
+
+    @Test func doubleSpellingIsValidJSONAndRoundTrips() throws {
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<20_000 {
+            let d = Double(bitPattern: rng.next())
+            guard let number = JSONNumber(d) else {
+                #expect(!d.isFinite)
+                continue
+            }
+            let reparsed = try #require(JSONNumber(text: number.text), "\(number.text)")
+            #expect(reparsed.double == d)
+        }
+    }
+}
+
 /// Random JSON values covering every case, every escape class and numbers of every shape.
 enum RandomJSON {
     static let numbers = ["0", "-0", "1.50", "1E+2", "-1e-7", "12345678901234567890123", "0.0", "42"]

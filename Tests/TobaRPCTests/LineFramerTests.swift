@@ -121,6 +121,10 @@ private func reference(_ input: [UInt8], max: Int) -> [LineFramer.Frame] {
         #expect(LineFramer(maxLineBytes: -5).maxLineBytes == 0)
     }
 
+    @Test func acceptsTheLargestPossibleLimit() {
+        #expect(frames([bytes("abc\r"), bytes("\nde")], max: .max) == [line("abc"), line("de")])
+    }
+
     @Test func acceptsRawBufferChunks() {
         var framer = LineFramer(maxLineBytes: 16)
         let result = bytes("a\nb").withUnsafeBytes { framer.push($0) }

@@ -50,6 +50,7 @@ public final class Pipeline<Context>: Sendable {
     /// Takes one frame from the reader, in arrival order.
     public func accept(_ frame: LineFramer.Frame) {
         guard isAccepting else { return }
+        sink.waitForCapacity()
         switch frame {
         case .tooLarge:
             sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("too_large"))).json)

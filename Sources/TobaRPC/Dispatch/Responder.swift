@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Answers one request exactly once: as its own line, into its batch, or not at all for a
@@ -54,13 +55,17 @@ final class BatchCollector: Sendable {
     }
 }
 
-/// Where answers go, and the count of requests not yet answered (for a clean drain at exit).
-final class ResponseSink: Sendable {
+/// Where answers go, and the count of requests not yet answered (for a clean drain at exit, and
+/// for back-pressure: the reader stops reading while too many requests are open).
+final class ResponseSink: @unchecked Sendable {
     let output: StdoutWriter
     private let state = Mutex<(open: Int, waiters: [CheckedContinuation<Void, Never>])>((0, []))
+    private let capacity = NSCondition()
+    private let maxOpen: Int
 
-    init(output: StdoutWriter) {
+    init(output: StdoutWriter, maxOpen: Int = 8192) {
         self.output = output
+        self.maxOpen = maxOpen
     }
 
     func begin() {
@@ -68,13 +73,25 @@ final class ResponseSink: Sendable {
     }
 
     func end() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let (open, waiters) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
             state.open -= 1
-            guard state.open == 0 else { return [] }
+            guard state.open == 0 else { return (state.open, []) }
             defer { state.waiters = [] }
-            return state.waiters
+            return (0, state.waiters)
         }
         for waiter in waiters { waiter.resume() }
+        if open < maxOpen {
+            capacity.lock(); capacity.broadcast(); capacity.unlock()
+        }
+    }
+
+    /// Blocks the calling (reader) thread while `maxOpen` requests are still unanswered, so a
+    /// flood of input cannot grow memory without bound.
+    func waitForCapacity() {
+        capacity.lock(); defer { capacity.unlock() }
+        while state.withLock({ $0.open }) >= maxOpen {
+            capacity.wait(until: Date().addingTimeInterval(0.1))
+        }
     }
 
     /// Returns once every request begun so far has been answered.

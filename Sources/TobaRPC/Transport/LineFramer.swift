@@ -23,6 +23,8 @@ public struct LineFramer: Sendable {
     }
 
     public let maxLineBytes: Int
+    /// `maxLineBytes + 1` without overflowing: a full line may still be followed by its `\r`.
+    private let pendingLimit: Int
 
     /// The start of the current line while it is within the limit (at most `maxLineBytes + 1`
     /// bytes: the extra one may be the `\r` of a `\r\n`).
@@ -42,6 +44,7 @@ public struct LineFramer: Sendable {
     /// A negative limit counts as 0 (every non-blank line is too large).
     public init(maxLineBytes: Int) {
         self.maxLineBytes = max(0, maxLineBytes)
+        pendingLimit = self.maxLineBytes < Int.max ? self.maxLineBytes + 1 : Int.max
     }
 
     public mutating func push(_ chunk: [UInt8]) -> [Frame] {
@@ -49,7 +52,7 @@ public struct LineFramer: Sendable {
     }
 
     public mutating func push(_ chunk: UnsafeRawBufferPointer) -> [Frame] {
-        push(bytes: chunk.assumingMemoryBound(to: UInt8.self))
+        chunk.withMemoryRebound(to: UInt8.self) { push(bytes: $0) }
     }
 
     /// At end of input: a final line without `\n` is framed like any other. The framer is then
@@ -81,7 +84,7 @@ public struct LineFramer: Sendable {
                         emitLine(head: head, tail: segment, into: &frames)
                     }
                     pending.removeAll(keepingCapacity: true)
-                } else if pending.count + segment.count <= maxLineBytes + 1 {
+                } else if pending.count + segment.count <= pendingLimit {
                     pending.append(contentsOf: segment)
                 } else {
                     let reported = !LineFramer.isBlank(pending) || !LineFramer.isBlank(segment)

@@ -16,7 +16,7 @@ enum AccountMethods {
                     phone: try p.optional("phone"), categoryId: try p.optional("categoryId"),
                     ipAddress: try p.optional("ipAddress"))
             }) { registration in
-                let prepared = try accounts.prepareRegistration(registration)
+                let prepared = try await Offload.run { try accounts.prepareRegistration(registration) }
                 return .ordered { db in .value(try accounts.register(prepared, db)) }
             },
             Bind.open("email.confirm", decode: { p in try p.required("key", as: String.self) }) { key, db in
@@ -52,12 +52,14 @@ enum AccountMethods {
                 (current: try p.required("currentPassword", as: String.self), new: try p.required("newPassword", as: String.self),
                  revoke: try p.optional("revokeOtherSessions", as: Bool.self) ?? true)
             }, prepare: { input, claims in
-                (try accounts.prepareCurrentPassword(input.current, userId: claims.uid), accounts.preparePassword(input.new), input.revoke)
+                try await Offload.run {
+                    (try accounts.prepareCurrentPassword(input.current, userId: claims.uid), accounts.preparePassword(input.new), input.revoke)
+                }
             }) { ready, user, db in
                 try accounts.changePassword(db, user: user, current: ready.0, new: ready.1, revokeOtherSessions: ready.2)
             },
             Bind.authedPrepared("user.delete", sessions, decode: { p in try p.required("password", as: String.self) },
-                                prepare: { password, claims in try accounts.prepareCurrentPassword(password, userId: claims.uid) }
+                                prepare: { password, claims in try await Offload.run { try accounts.prepareCurrentPassword(password, userId: claims.uid) } }
             ) { check, user, db in
                 try accounts.deleteAccount(db, user: user, password: check)
             },
@@ -68,7 +70,7 @@ enum AccountMethods {
                 (uid: try p.required("uid", as: String.self), token: try p.required("token", as: String.self),
                  password: try p.required("newPassword", as: String.self))
             }) { input in
-                let prepared = accounts.preparePassword(input.password)
+                let prepared = try await Offload.run { accounts.preparePassword(input.password) }
                 return .ordered { db in .value(try accounts.resetPassword(uid: input.uid, token: input.token, newPassword: prepared, db)) }
             },
             Bind.open("category.list", decode: { p in try p.page() }) { page, db in

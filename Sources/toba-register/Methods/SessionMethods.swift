@@ -16,7 +16,7 @@ enum SessionMethods {
                     clientId: try p.optional("clientId"), ipAddress: try p.optional("ipAddress"),
                     userAgent: try p.optional("userAgent"))
             }) { login in
-                let prepared = try accounts.prepareLogin(login)
+                let prepared = try await Offload.run { try accounts.prepareLogin(login) }
                 return .ordered { db in
                     let result = try accounts.login(prepared, db)
                     return .deferred { try await signed(result, sessions) }
