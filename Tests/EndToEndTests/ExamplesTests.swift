@@ -49,3 +49,38 @@ import TobaRPC
         #expect(answers["health"]?["result"]?["status"] == "ok")
     }
 }
+
+/// The small clients in examples/clients talk to the real binary.
+@Suite struct ClientExampleTests {
+    static func run(_ executable: String, _ script: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable, Sidecar.packageRoot.appendingPathComponent("examples/clients/\(script)").path,
+                             Sidecar.binary.path, "--db", ":memory:"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static var hasNode: Bool {
+        ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/node")
+        } ?? false
+    }
+
+    @Test func pythonClientGetsHealth() throws {
+        let (status, output) = try Self.run("python3", "python_client.py")
+        #expect(status == 0)
+        #expect(output.contains(#""status": "ok""#))
+    }
+
+    @Test(.enabled(if: hasNode, "node is not installed")) func nodeClientGetsHealth() throws {
+        let (status, output) = try Self.run("node", "node_client.mjs")
+        #expect(status == 0)
+        #expect(output.contains(#""status": "ok""#))
+    }
+}

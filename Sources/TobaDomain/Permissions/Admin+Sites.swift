@@ -1,0 +1,71 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Admin {
+    /// `admin.log.list`: `django_admin_log` rows, newest first (`action_time`, then id), of one
+    /// acting user or all. `changeMessage` is the JSON value stored (a legacy plain-text message
+    /// stays a string); `appLabel` and `model` name the changed object's content type.
+    public func listLog(_ db: Database, userId: Int64?, page: PageRequest) throws -> JSONValue {
+        let types = try contentTypes(db)
+        return try Page.fetch(db, table: "django_admin_log", page: page, order: .newestFirst(column: "action_time"),
+                              where: userId == nil ? "1" : "user_id = ?", arguments: userId.map { [$0] } ?? []) { record in
+            guard var entry = record.objectValue else { return record }
+            if let text = entry["changeMessage"]?.stringValue, let parsed = try? JSONParser.parse(Array(text.utf8)) {
+                entry["changeMessage"] = parsed
+            }
+            let type = entry["contentTypeId"]?.int64Value.flatMap { types[$0] }
+            entry["appLabel"] = type.map { .string($0.appLabel) } ?? .null
+            entry["model"] = type.map { .string($0.model) } ?? .null
+            return .object(entry)
+        }
+    }
+
+    /// `site.list`: sites by id.
+    public func listSites(_ db: Database, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: "django_site", page: page)
+    }
+
+    /// `site.create` → `{site}` (not in §8.4, which has only list and update; social apps link to
+    /// sites, so an admin needs a way to add one).
+    public func createSite(_ db: Database, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
+        let domain = try cleanDomain(db, raw, siteId: nil)
+        let name = try cleanText(rawName, max: 50, field: "name")
+        try db.execute(sql: "INSERT INTO django_site (domain, name) VALUES (?, ?)", arguments: [domain, name])
+        let id = db.lastInsertedRowID
+        try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(id), repr: domain,
+                           action: .addition, at: clock.now())
+        return ["site": try RecordJSON.fetch(db, table: "django_site", id: id) ?? .null]
+    }
+
+    /// `site.update` → `{site, changed}`.
+    public func updateSite(_ db: Database, admin: AuthUser, siteId: Int64, domain raw: String?, name rawName: String?) throws -> JSONValue {
+        guard let row = try Row.fetchOne(db, sql: "SELECT domain, name FROM django_site WHERE id = ?", arguments: [siteId]) else {
+            throw DomainError.notFound("site")
+        }
+        let domain = try raw.map { try cleanDomain(db, $0, siteId: siteId) }
+        let name = try rawName.map { try cleanText($0, max: 50, field: "name") }
+        var changed: [String] = []
+        if let domain, domain != row["domain"] as String {
+            try db.execute(sql: "UPDATE django_site SET domain = ? WHERE id = ?", arguments: [domain, siteId])
+            changed.append("domain")
+        }
+        if let name, name != row["name"] as String {
+            try db.execute(sql: "UPDATE django_site SET name = ? WHERE id = ?", arguments: [name, siteId])
+            changed.append("name")
+        }
+        try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(siteId), repr: domain ?? row["domain"],
+                           action: .change, changedFields: changed, at: clock.now())
+        return ["site": try RecordJSON.fetch(db, table: "django_site", id: siteId) ?? .null, "changed": .array(changed.map(JSONValue.string))]
+    }
+
+    /// Django's site domain rules: at most 100 characters, no whitespace, unique (`site_domain_taken`).
+    private func cleanDomain(_ db: Database, _ raw: String, siteId: Int64?) throws -> String {
+        let domain = try cleanText(raw, max: 100, field: "domain")
+        if domain.contains(where: \.isWhitespace) { throw DomainError.validation("domain_invalid", field: "domain") }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM django_site WHERE domain = ? AND id IS NOT ?", arguments: [domain, siteId]) == true {
+            throw DomainError(.conflict, "site_domain_taken", ["field": "domain"])
+        }
+        return domain
+    }
+}

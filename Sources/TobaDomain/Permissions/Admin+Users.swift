@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Admin {
+    /// `auth.hasPerm`: Django's `user.has_perm(permission)` for the caller. `{allowed}`.
+    public func hasPerm(_ db: Database, user: AuthUser, permission: String) throws -> JSONValue {
+        ["allowed": .bool(try PermissionChecker.hasPerm(db, userId: user.id, permission: permission))]
+    }
+
+    public struct UserFilter: Sendable {
+        public var query: String?
+        public var isActive: Bool?
+        public var isStaff: Bool?
+        public var groupId: Int64?
+
+        public init(query: String?, isActive: Bool?, isStaff: Bool?, groupId: Int64?) {
+            self.query = query
+            self.isActive = isActive
+            self.isStaff = isStaff
+            self.groupId = groupId
+        }
+    }
+
+    /// `admin.user.list`: user records by id. `query` matches a substring of the email, first or
+    /// last name, case-insensitively (ASCII letters, as Django's `icontains` on SQLite).
+    public func listUsers(_ db: Database, filter: UserFilter, page: PageRequest) throws -> JSONValue {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty {
+            let pattern = "%" + query.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.append(#"(email LIKE ? ESCAPE '\' OR first_name LIKE ? ESCAPE '\' OR last_name LIKE ? ESCAPE '\')"#)
+            arguments += [pattern, pattern, pattern]
+        }
+        if let isActive = filter.isActive {
+            conditions.append("is_active = ?")
+            arguments += [isActive]
+        }
+        if let isStaff = filter.isStaff {
+            conditions.append("is_staff = ?")
+            arguments += [isStaff]
+        }
+        if let groupId = filter.groupId {
+            conditions.append("id IN (SELECT user_id FROM users_user_groups WHERE group_id = ?)")
+            arguments += [groupId]
+        }
+        return try Page.fetch(db, table: "users_user", page: page,
+                              where: conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), arguments: arguments)
+    }
+
+    /// `admin.user.get`: `{user, profile, emails, groups, userPermissions, permissions}`:
+    /// `userPermissions` are the permissions given to the user directly (records as in
+    /// `permission.list`), `permissions` every permission `has_perm` grants (as in `user.me`).
+    public func getUser(_ db: Database, userId: Int64) throws -> JSONValue {
+        let user = try userRecord(db, id: userId)
+        return [
+            "user": user,
+            "profile": try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null,
+            "emails": .array(try RecordJSON.fetchAll(db, table: "account_emailaddress", sql: """
+                SELECT * FROM account_emailaddress WHERE user_id = ? ORDER BY "primary" DESC, id
+                """, arguments: [userId])),
+            "groups": try groupRecords(db, userId: userId),
+            "userPermissions": try directPermissions(db, userId: userId),
+            "permissions": .array(try PermissionChecker.allPermissions(db, userId: userId).map(JSONValue.string)),
+        ]
+    }
+
+    func directPermissions(_ db: Database, userId: Int64) throws -> JSONValue {
+        let types = try contentTypes(db)
+        let records = try RecordJSON.fetchAll(db, table: "auth_permission", sql: """
+            SELECT p.* FROM auth_permission p JOIN users_user_user_permissions up ON up.permission_id = p.id
+            WHERE up.user_id = ? ORDER BY p.id
+            """, arguments: [userId])
+        return .array(records.map { permissionRecord($0, types: types) })
+    }
+
+    public struct UserChange: Sendable {
+        public var isActive: Bool?
+        public var isStaff: Bool?
+        public var isSuperuser: Bool?
+        /// Replaces the user's groups when given.
+        public var groupIds: [Int64]?
+        /// Replaces the user's own permissions when given.
+        public var permissionIds: [Int64]?
+
+        public init(isActive: Bool?, isStaff: Bool?, isSuperuser: Bool?, groupIds: [Int64]?, permissionIds: [Int64]?) {
+            self.isActive = isActive
+            self.isStaff = isStaff
+            self.isSuperuser = isSuperuser
+            self.groupIds = groupIds
+            self.permissionIds = permissionIds
+        }
+    }
+
+    /// `admin.user.update` → `{user, groups, userPermissions, permissions, changed}`.
+    ///
+    /// Rules beyond Django's admin, so an admin can neither lock themselves out nor raise
+    /// themselves or others above their own rights:
+    /// - nobody deactivates themselves (`cannot_deactivate_self`) or drops their own staff or
+    ///   superuser status (`cannot_demote_self`);
+    /// - only a superuser changes `isSuperuser` or changes a superuser at all (`superuser_required`);
+    /// - a non-superuser grants (directly or through a newly given group) only permissions they
+    ///   hold themselves (`permission_denied` naming the first one they lack).
+    /// Deactivating revokes every session of the user.
+    public func updateUser(_ db: Database, admin: AuthUser, userId: Int64, change: UserChange) throws -> JSONValue {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
+            """, arguments: [userId])
+        else { throw DomainError.notFound("user") }
+        if row["is_superuser"] as Bool, !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
+        let groupIds = try change.groupIds.map { try existingIds(db, table: "auth_group", $0, what: "group") }
+        let permissionIds = try change.permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
+        let flags: [(column: String, field: String, wanted: Bool?)] = [
+            ("is_active", "isActive", change.isActive),
+            ("is_staff", "isStaff", change.isStaff),
+            ("is_superuser", "isSuperuser", change.isSuperuser),
+        ]
+        let flagChanges = flags.filter { $0.wanted != nil && $0.wanted != (row[$0.column] as Bool) }
+        for flag in flagChanges {
+            if userId == admin.id, flag.wanted == false {
+                throw DomainError.validation(flag.column == "is_active" ? "cannot_deactivate_self" : "cannot_demote_self", field: flag.field)
+            }
+            if flag.column == "is_superuser", !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
+        }
+        try requireHeld(db, admin: admin, try newlyGranted(db, userId: userId, groupIds: groupIds, permissionIds: permissionIds))
+
+        var changed = flagChanges.map(\.column)
+        for flag in flagChanges {
+            try db.execute(sql: "UPDATE users_user SET \"\(flag.column)\" = ? WHERE id = ?", arguments: [flag.wanted, userId])
+        }
+        if let groupIds, try replaceLinks(db, table: "users_user_groups", owner: ("user_id", userId), target: "group_id", ids: groupIds) {
+            changed.append("groups")
+        }
+        if let permissionIds,
+           try replaceLinks(db, table: "users_user_user_permissions", owner: ("user_id", userId), target: "permission_id", ids: permissionIds) {
+            changed.append("user_permissions")
+        }
+        if change.isActive == false, changed.contains("is_active") {
+            try sessions.revokeAll(db, userId: userId)
+        }
+        try AdminLog.write(db, userId: admin.id, model: ("users", "user"), objectId: String(userId), repr: row["email"],
+                           action: .change, changedFields: changed, at: clock.now())
+        return [
+            "user": try userRecord(db, id: userId),
+            "groups": try groupRecords(db, userId: userId),
+            "userPermissions": try directPermissions(db, userId: userId),
+            "permissions": .array(try PermissionChecker.allPermissions(db, userId: userId).map(JSONValue.string)),
+            "changed": .array(changed.map(JSONValue.string)),
+        ]
+    }
+
+    /// The permissions the change newly gives `userId`, directly or through a new group.
+    private func newlyGranted(_ db: Database, userId: Int64, groupIds: [Int64]?, permissionIds: [Int64]?) throws -> [Int64] {
+        var granted: [Int64] = []
+        if let permissionIds {
+            let current = Set(try Int64.fetchAll(db, sql: "SELECT permission_id FROM users_user_user_permissions WHERE user_id = ?",
+                                                 arguments: [userId]))
+            granted += permissionIds.filter { !current.contains($0) }
+        }
+        if let groupIds {
+            let current = Set(try Int64.fetchAll(db, sql: "SELECT group_id FROM users_user_groups WHERE user_id = ?", arguments: [userId]))
+            for group in groupIds where !current.contains(group) {
+                granted += try Int64.fetchAll(db, sql: "SELECT permission_id FROM auth_group_permissions WHERE group_id = ?", arguments: [group])
+            }
+        }
+        return granted
+    }
+}

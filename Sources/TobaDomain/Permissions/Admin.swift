@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Permissions and the admin of §8.4: users' flags, groups and permissions, groups, the
+/// permission catalogue, the admin log and sites. The admin rule itself (`Bind.admin`,
+/// `PermissionChecker.requireAdmin`) runs before these; every change writes one
+/// `django_admin_log` row naming the changed columns, and a call that changes nothing writes none.
+public final class Admin: Sendable {
+    let clock: ServiceClock
+    let sessions: Sessions
+
+    /// The groups other domains find by name (registration, subscriptions): never renamed.
+    static let builtinGroups: Set<String> = ["admin", "trial", "paid"]
+
+    public init(clock: ServiceClock, sessions: Sessions) {
+        self.clock = clock
+        self.sessions = sessions
+    }
+
+    // MARK: Shared reads
+
+    func userRecord(_ db: Database, id: Int64) throws -> JSONValue {
+        guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
+        return user
+    }
+
+    /// A group record with `permissionIds` (ascending).
+    func groupRecord(_ record: JSONValue, _ db: Database) throws -> JSONValue {
+        guard var object = record.objectValue, let id = object["id"]?.int64Value else { return record }
+        let ids = try Int64.fetchAll(db, sql: """
+            SELECT permission_id FROM auth_group_permissions WHERE group_id = ? ORDER BY permission_id
+            """, arguments: [id])
+        object["permissionIds"] = .array(ids.map { .number(JSONNumber($0)) })
+        return .object(object)
+    }
+
+    func groupRecord(_ db: Database, id: Int64) throws -> JSONValue {
+        guard let group = try RecordJSON.fetch(db, table: "auth_group", id: id) else { throw DomainError.notFound("group") }
+        return try groupRecord(group, db)
+    }
+
+    /// The groups of a user, by id, each with its `permissionIds`.
+    func groupRecords(_ db: Database, userId: Int64) throws -> JSONValue {
+        let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
+            SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
+            """, arguments: [userId])
+        return .array(try groups.map { try groupRecord($0, db) })
+    }
+
+    /// Content types by id: `(app_label, model)`.
+    func contentTypes(_ db: Database) throws -> [Int64: (appLabel: String, model: String)] {
+        var types: [Int64: (appLabel: String, model: String)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, app_label, model FROM django_content_type") {
+            types[row["id"]] = (row["app_label"], row["model"])
+        }
+        return types
+    }
+
+    /// A permission record with its content type's `appLabel` and `model`, and the dotted
+    /// `permission` string `has_perm` takes (`users.view_user`).
+    func permissionRecord(_ record: JSONValue, types: [Int64: (appLabel: String, model: String)]) -> JSONValue {
+        guard var object = record.objectValue, let typeId = object["contentTypeId"]?.int64Value,
+              let type = types[typeId], let codename = object["codename"]?.stringValue
+        else { return record }
+        object["appLabel"] = .string(type.appLabel)
+        object["model"] = .string(type.model)
+        object["permission"] = .string(type.appLabel + "." + codename)
+        return .object(object)
+    }
+
+    // MARK: Shared checks
+
+    /// `ids` without repeats, ascending, once every one names a row of `table`.
+    /// - Throws: Not found naming `what` for the first unknown id.
+    func existingIds(_ db: Database, table: String, _ ids: [Int64], what: String) throws -> [Int64] {
+        let unique = Array(Set(ids)).sorted()
+        for id in unique where try Bool.fetchOne(db, sql: "SELECT 1 FROM \"\(table)\" WHERE id = ?", arguments: [id]) != true {
+            throw DomainError(.notFound, "not_found", ["object": .string(what), "id": .number(JSONNumber(id))])
+        }
+        return unique
+    }
+
+    /// Replaces the rows of a link table (`owner` → `target`) with `ids`.
+    /// - Returns: whether the set changed.
+    func replaceLinks(_ db: Database, table: String, owner: (column: String, id: Int64), target: String, ids: [Int64]) throws -> Bool {
+        let current = Set(try Int64.fetchAll(db, sql: """
+            SELECT "\(target)" FROM "\(table)" WHERE "\(owner.column)" = ?
+            """, arguments: [owner.id]))
+        let wanted = Set(ids)
+        guard current != wanted else { return false }
+        for id in current.subtracting(wanted) {
+            try db.execute(sql: "DELETE FROM \"\(table)\" WHERE \"\(owner.column)\" = ? AND \"\(target)\" = ?", arguments: [owner.id, id])
+        }
+        for id in wanted.subtracting(current).sorted() {
+            try db.execute(sql: "INSERT INTO \"\(table)\" (\"\(owner.column)\", \"\(target)\") VALUES (?, ?)", arguments: [owner.id, id])
+        }
+        return true
+    }
+
+    /// A non-superuser admin may give (to a user or a group) only permissions they hold
+    /// themselves, so nobody raises anyone, themselves included, above their own rights.
+    /// - Throws: `permission_denied` naming the first permission the admin lacks.
+    func requireHeld(_ db: Database, admin: AuthUser, _ granted: [Int64]) throws {
+        guard !admin.isSuperuser, !granted.isEmpty else { return }
+        let held = Set(try PermissionChecker.allPermissions(db, userId: admin.id))
+        let types = try contentTypes(db)
+        for id in Set(granted).sorted() {
+            guard let row = try Row.fetchOne(db, sql: "SELECT content_type_id, codename FROM auth_permission WHERE id = ?", arguments: [id]),
+                  let type = types[row["content_type_id"]]
+            else { continue }
+            let name = type.appLabel + "." + (row["codename"] as String)
+            if !held.contains(name) { throw DomainError.permissionDenied(name) }
+        }
+    }
+
+    /// A required short text as Django's forms clean it: stripped, not blank, at most `max` characters.
+    func cleanText(_ raw: String, max: Int, field: String) throws -> String {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        try Validate.nonBlank(text, field: field)
+        try Validate.length(text, max: max, field: field)
+        return text
+    }
+}
