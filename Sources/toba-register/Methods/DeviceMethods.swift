@@ -2,8 +2,35 @@ import GRDB
 import TobaDomain
 import TobaRPC
 
+/// §8.9 Push devices.
 enum DeviceMethods {
     static func all(_ services: Services) -> [Method<Database>] {
-        []
+        let devices = Devices(clock: services.clock)
+        let sessions = services.sessions
+        return [
+            Bind.authed("device.register", sessions, decode: { p in
+                Devices.Registration(
+                    kind: try p.required("kind"), registrationId: try p.required("registrationId"),
+                    name: try p.optional("name"), deviceId: try p.optional("deviceId"),
+                    applicationId: try p.optional("applicationId"), active: try p.optional("active"),
+                    cloudMessageType: try p.optional("cloudMessageType"), p256dh: try p.optional("p256dh"),
+                    auth: try p.optional("auth"), browser: try p.optional("browser"))
+            }) { registration, user, db in
+                try devices.register(db, user: user, registration)
+            },
+            Bind.authed("device.list", sessions, decode: { _ in () }) { _, user, db in
+                try devices.list(db, user: user)
+            },
+            Bind.authed("device.unregister", sessions, decode: { p in
+                (kind: try p.required("kind", as: String.self), registrationId: try p.required("registrationId", as: String.self))
+            }) { input, user, db in
+                try devices.unregister(db, user: user, kind: input.kind, registrationId: input.registrationId)
+            },
+            Bind.admin("device.targets", sessions, permission: "push_notifications.view_gcmdevice", decode: { p in
+                try p.required("userId", as: Int64.self)
+            }) { userId, _, db in
+                try devices.targets(db, userId: userId)
+            },
+        ]
     }
 }

@@ -1,0 +1,63 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Feedback from users (§8.11, `feedback_feedback`).
+public final class Feedback: Sendable {
+    let clock: ServiceClock
+
+    public init(clock: ServiceClock) {
+        self.clock = clock
+    }
+
+    public struct Submission: Sendable {
+        public var satisfaction: String
+        public var type: String
+        /// The page of the site the feedback is about (not pagination).
+        public var page: String
+        public var message: String
+        public var attachment: String?
+
+        public init(satisfaction: String, type: String, page: String, message: String, attachment: String? = nil) {
+            self.satisfaction = satisfaction
+            self.type = type
+            self.page = page
+            self.message = message
+            self.attachment = attachment
+        }
+    }
+
+    /// `feedback.submit` → `{feedback}`, from the caller, now.
+    public func submit(_ db: Database, user: AuthUser, _ s: Submission) throws -> JSONValue {
+        for (value, field, max) in [(s.satisfaction, "satisfaction", 20), (s.type, "type", 20), (s.page, "page", 40)] {
+            try Validate.nonBlank(value, field: field)
+            try Validate.length(value, max: max, field: field)
+        }
+        try Validate.nonBlank(s.message, field: "message")
+        try Validate.length(s.attachment, max: 100, field: "attachment")
+        try db.execute(sql: """
+            INSERT INTO feedback_feedback (satisfaction, type, page, message, attachment, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [s.satisfaction, s.type, s.page, s.message, s.attachment ?? "", clock.now(), user.id])
+        guard let record = try RecordJSON.fetch(db, table: "feedback_feedback", id: db.lastInsertedRowID) else {
+            throw DomainError.notFound("feedback")
+        }
+        return ["feedback": record]
+    }
+
+    /// `feedback.list` (admin `feedback.view_feedback`): a page of feedback, newest first,
+    /// optionally only of one `type` and one `page` (exact matches).
+    public func list(_ db: Database, type: String?, page pageFilter: String?, page: PageRequest) throws -> JSONValue {
+        var conditions = ["1"]
+        var arguments: StatementArguments = []
+        if let type {
+            conditions.append("type = ?")
+            arguments += [type]
+        }
+        if let pageFilter {
+            conditions.append("page = ?")
+            arguments += [pageFilter]
+        }
+        return try Page.fetch(db, table: "feedback_feedback", page: page, order: .newestFirst(column: "created_at"),
+                              where: conditions.joined(separator: " AND "), arguments: arguments)
+    }
+}

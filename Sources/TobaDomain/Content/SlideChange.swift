@@ -1,0 +1,77 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Landing {
+    /// The fields of a slide given to `landing.slide.create` or `landing.slide.update`: the
+    /// columns of `landing_swiperslide` in lowerCamelCase, but the id and the timestamps the
+    /// service keeps (`createdAt`, `updatedAt`). Absent fields are left as they are (update) or
+    /// take their default (create: texts empty, booleans `isActive` true and `eventIsOnline`
+    /// false, the rest null).
+    public struct SlideChange: Sendable {
+        /// The text columns by parameter name; null is not a text.
+        public var texts: [String: String] = [:]
+        public var eventIsOnline: Bool?
+        public var isActive: Bool?
+        public var eventStart: Patch<Timestamp> = .absent
+        public var eventEnd: Patch<Timestamp> = .absent
+        public var videoDuration: Patch<Int64> = .absent
+        public var backgroundColors: Patch<JSONValue> = .absent
+
+        public init() {}
+
+        /// The parameter names of the text columns.
+        public static let textParameters = textColumns.map(\.parameter)
+
+        static let textColumns: [(parameter: String, column: String)] = [
+            "category", "title", "subtitle", "description", "button_text", "event_speaker", "event_speaker_origin",
+            "event_registration_link", "video_link", "product_link", "font_color", "image",
+        ].map { (RecordJSON.camelCase($0), $0) }
+
+        /// The columns to write, as `(column, value)`, for the fields given; `defaults` adds
+        /// every other writable column with its default (a new slide).
+        func columns(defaults: Bool) throws(DomainError) -> [(String, DatabaseValue)] {
+            let table = SchemaCatalog.table("landing_swiperslide")
+            var out: [(String, DatabaseValue)] = []
+            for (parameter, column) in Self.textColumns {
+                if let text = texts[parameter] {
+                    if let max = table[column: column]?.maxLength { try Validate.length(text, max: max, field: parameter) }
+                    out.append((column, text.databaseValue))
+                } else if defaults {
+                    out.append((column, "".databaseValue))
+                }
+            }
+            func add(_ column: String, _ value: DatabaseValue?, default fallback: DatabaseValue) {
+                if let value { out.append((column, value)) } else if defaults { out.append((column, fallback)) }
+            }
+            add("event_is_online", eventIsOnline?.databaseValue, default: false.databaseValue)
+            add("is_active", isActive?.databaseValue, default: true.databaseValue)
+            add("event_start", Self.value(eventStart), default: .null)
+            add("event_end", Self.value(eventEnd), default: .null)
+            if let duration = videoDuration.value, !(0...Int64(Int32.max)).contains(duration) {
+                throw DomainError.validation("value_out_of_range", field: "videoDuration")
+            }
+            add("video_duration", Self.value(videoDuration), default: .null)
+            add("background_colors", Self.value(backgroundColors.map(\.databaseText)), default: .null)
+            return out
+        }
+
+        static func value<T: DatabaseValueConvertible>(_ patch: Patch<T>) -> DatabaseValue? {
+            switch patch {
+            case .absent: nil
+            case .null: .null
+            case .value(let v): v.databaseValue
+            }
+        }
+    }
+}
+
+private extension Patch {
+    func map<U>(_ transform: (T) -> U) -> Patch<U> {
+        switch self {
+        case .absent: .absent
+        case .null: .null
+        case .value(let v): .value(transform(v))
+        }
+    }
+}

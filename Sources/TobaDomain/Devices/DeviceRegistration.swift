@@ -1,0 +1,135 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension Devices {
+    /// The parameters of `device.register`, as given.
+    public struct Registration: Sendable {
+        public var kind: String
+        public var registrationId: String
+        public var name: String?
+        /// A UUID string (apns, wns), or an integer or hex string (gcm).
+        public var deviceId: JSONValue?
+        public var applicationId: String?
+        public var active: Bool?
+        public var cloudMessageType: String?
+        public var p256dh: String?
+        public var auth: String?
+        public var browser: String?
+
+        public init(kind: String, registrationId: String, name: String? = nil, deviceId: JSONValue? = nil,
+                    applicationId: String? = nil, active: Bool? = nil, cloudMessageType: String? = nil,
+                    p256dh: String? = nil, auth: String? = nil, browser: String? = nil) {
+            self.kind = kind
+            self.registrationId = registrationId
+            self.name = name
+            self.deviceId = deviceId
+            self.applicationId = applicationId
+            self.active = active
+            self.cloudMessageType = cloudMessageType
+            self.p256dh = p256dh
+            self.auth = auth
+            self.browser = browser
+        }
+
+        /// The kind-specific parameters the caller gave.
+        var givenKindParameters: [String] {
+            [("deviceId", deviceId != nil), ("cloudMessageType", cloudMessageType != nil), ("p256dh", p256dh != nil),
+             ("auth", auth != nil), ("browser", browser != nil)].filter(\.1).map(\.0)
+        }
+    }
+
+    /// A registration whose values passed every rule: the columns to write.
+    struct CheckedRegistration {
+        struct Column {
+            let name: String
+            let value: DatabaseValue
+            /// Given by the caller (or always written): an update of a known device writes only these.
+            let given: Bool
+        }
+
+        let kind: DeviceKind
+        let registrationId: String
+        let columns: [Column]
+
+        var insertColumns: [Column] { columns }
+        var updateColumns: [Column] { columns.filter(\.given) }
+    }
+
+    /// Checks the values of a registration; nothing here depends on stored state.
+    static func check(_ r: Registration) throws(DomainError) -> CheckedRegistration {
+        let kind = try DeviceKind(choice: r.kind)
+        for field in r.givenKindParameters where !kind.ownParameters.contains(field) {
+            throw DomainError.validation("not_applicable", field: field)
+        }
+        try checkRegistrationId(r.registrationId, kind: kind)
+        try Validate.length(r.name, max: 225, field: "name")
+        try Validate.length(r.applicationId, max: 64, field: "applicationId")
+        typealias Column = CheckedRegistration.Column
+        var columns: [Column] = [
+            Column(name: "registration_id", value: r.registrationId.databaseValue, given: true),
+            Column(name: "active", value: (r.active ?? true).databaseValue, given: true),
+            Column(name: "name", value: r.name.databaseValue, given: r.name != nil),
+            Column(name: "application_id", value: r.applicationId.databaseValue, given: r.applicationId != nil),
+        ]
+        switch kind {
+        case .apns, .wns:
+            columns.append(Column(name: "device_id", value: try uuidDeviceId(r.deviceId), given: r.deviceId != nil))
+        case .gcm:
+            columns.append(Column(name: "device_id", value: try gcmDeviceId(r.deviceId), given: r.deviceId != nil))
+            let type = r.cloudMessageType ?? "FCM"
+            guard DeviceKind.cloudMessageTypes.contains(type) else { throw DomainError.validation("invalid_choice", field: "cloudMessageType") }
+            columns.append(Column(name: "cloud_message_type", value: type.databaseValue, given: r.cloudMessageType != nil))
+        case .webpush:
+            let browser = r.browser ?? "CHROME"
+            guard DeviceKind.browsers.contains(browser) else { throw DomainError.validation("invalid_choice", field: "browser") }
+            guard let p256dh = r.p256dh, !p256dh.isEmpty else { throw DomainError.validation("value_required", field: "p256dh") }
+            guard let auth = r.auth, !auth.isEmpty else { throw DomainError.validation("value_required", field: "auth") }
+            try Validate.length(p256dh, max: 88, field: "p256dh")
+            try Validate.length(auth, max: 24, field: "auth")
+            columns += [
+                Column(name: "p256dh", value: p256dh.databaseValue, given: true),
+                Column(name: "auth", value: auth.databaseValue, given: true),
+                Column(name: "browser", value: browser.databaseValue, given: r.browser != nil),
+            ]
+        }
+        return CheckedRegistration(kind: kind, registrationId: r.registrationId, columns: columns)
+    }
+
+    /// Not blank; APNS ids are hex (`^(0x)?[0-9a-fA-F]+$`) of at most 200 characters.
+    static func checkRegistrationId(_ id: String, kind: DeviceKind) throws(DomainError) {
+        try Validate.nonBlank(id, field: "registrationId")
+        guard kind == .apns else { return }
+        try Validate.length(id, max: 200, field: "registrationId")
+        let digits = id.hasPrefix("0x") ? id.dropFirst(2) : Substring(id)
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
+            throw DomainError.validation("invalid_registration_id", field: "registrationId")
+        }
+    }
+
+    /// APNS and WNS device ids are UUIDs, stored as 32 hex characters.
+    static func uuidDeviceId(_ value: JSONValue?) throws(DomainError) -> DatabaseValue {
+        guard let value else { return .null }
+        guard let text = value.stringValue, let storage = UUIDText.storage(text) else {
+            throw DomainError.validation("invalid_device_id", field: "deviceId")
+        }
+        return storage.databaseValue
+    }
+
+    /// GCM device ids are unsigned 64-bit integers, given as a JSON integer or, as
+    /// django-push-notifications' `HexIntegerField` takes them, a hex string (`0x` optional).
+    /// Like that field on SQLite and PostgreSQL, values of 2^63 and more are stored as their
+    /// signed 64-bit two's complement.
+    static func gcmDeviceId(_ value: JSONValue?) throws(DomainError) -> DatabaseValue {
+        guard let value else { return .null }
+        if let number = value.int64Value, number >= 0 { return number.databaseValue }
+        if let text = value.stringValue {
+            let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? text.dropFirst(2) : Substring(text)
+            if (1...16).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isHexDigit }),
+               let unsigned = UInt64(digits, radix: 16) {
+                return Int64(bitPattern: unsigned).databaseValue
+            }
+        }
+        throw DomainError.validation("invalid_device_id", field: "deviceId")
+    }
+}

@@ -1,0 +1,99 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Push-notification devices (§8.9): one APNS, one GCM and one WNS device per user, any number
+/// of web-push devices. A registration id names one physical device or browser subscription, so
+/// whoever registers it last owns it: registering an id another user holds moves it to the caller.
+public final class Devices: Sendable {
+    let clock: ServiceClock
+
+    public init(clock: ServiceClock) {
+        self.clock = clock
+    }
+
+    /// `device.register` → `{device}`. A known registration id of the same kind is updated (the
+    /// values given, `active` always); for APNS, GCM and WNS a device with another id replaces
+    /// the caller's previous one.
+    public func register(_ db: Database, user: AuthUser, _ registration: Registration) throws -> JSONValue {
+        let checked = try Self.check(registration)
+        let kind = checked.kind
+        let table = kind.table
+        let regId = checked.registrationId
+        if kind.onePerUser {
+            // The id now belongs to the caller: no other user's device of this kind keeps it.
+            try db.execute(sql: "DELETE FROM \(table) WHERE registration_id = ? AND user_id IS NOT ?", arguments: [regId, user.id])
+            if let mine = try Row.fetchOne(db, sql: "SELECT id, registration_id FROM \(table) WHERE user_id = ?", arguments: [user.id]) {
+                if mine["registration_id"] as String == regId {
+                    return try update(db, kind: kind, id: mine["id"], userId: user.id, checked.updateColumns)
+                }
+                try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [mine["id"] as Int64])
+            }
+        } else if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE registration_id = ?", arguments: [regId]) {
+            return try update(db, kind: kind, id: id, userId: user.id, checked.updateColumns)
+        }
+        let columns = checked.insertColumns
+        let names = (columns.map(\.name) + ["user_id", "date_created"]).map { "\"\($0)\"" }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
+                       arguments: StatementArguments(columns.map(\.value) + [user.id.databaseValue, clock.now().databaseValue]))
+        return ["device": try record(db, kind: kind, id: db.lastInsertedRowID)]
+    }
+
+    private func update(_ db: Database, kind: DeviceKind, id: Int64, userId: Int64,
+                        _ columns: [CheckedRegistration.Column]) throws -> JSONValue {
+        let sets = (columns.map(\.name) + ["user_id"]).map { "\"\($0)\" = ?" }.joined(separator: ", ")
+        try db.execute(sql: "UPDATE \(kind.table) SET \(sets) WHERE id = ?",
+                       arguments: StatementArguments(columns.map(\.value) + [userId.databaseValue, id.databaseValue]))
+        return ["device": try record(db, kind: kind, id: id)]
+    }
+
+    /// `device.list` → `{items, nextCursor: null}`: every device of the caller (at most a
+    /// handful, so never paged), by kind (apns, gcm, webpush, wns) then id.
+    public func list(_ db: Database, user: AuthUser) throws -> JSONValue {
+        ["items": .array(try devices(db, userId: user.id, activeOnly: false)), "nextCursor": .null]
+    }
+
+    /// `device.unregister` → `{deleted: true, device}`. Not found unless the caller owns a device
+    /// of that kind with that registration id.
+    public func unregister(_ db: Database, user: AuthUser, kind choice: String, registrationId: String) throws -> JSONValue {
+        let kind = try DeviceKind(choice: choice)
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(kind.table) WHERE registration_id = ? AND user_id = ?",
+                                          arguments: [registrationId, user.id])
+        else { throw DomainError.notFound("device") }
+        let device = try record(db, kind: kind, id: id)
+        try db.execute(sql: "DELETE FROM \(kind.table) WHERE id = ?", arguments: [id])
+        return ["deleted": true, "device": device]
+    }
+
+    /// `device.targets` (admin `push_notifications.view_gcmdevice`) → `{items, nextCursor: null}`:
+    /// the active devices of an active user. An inactive (deactivated or deleted) user is sent
+    /// nothing, so has no targets.
+    public func targets(_ db: Database, userId: Int64) throws -> JSONValue {
+        guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
+            throw DomainError.notFound("user")
+        }
+        let items = active ? try devices(db, userId: userId, activeOnly: true) : []
+        return ["items": .array(items), "nextCursor": .null]
+    }
+
+    func devices(_ db: Database, userId: Int64, activeOnly: Bool) throws -> [JSONValue] {
+        try DeviceKind.allCases.flatMap { kind in
+            try RecordJSON.fetchAll(db, table: kind.table, sql: """
+                SELECT * FROM \(kind.table) WHERE user_id = ? \(activeOnly ? "AND active = 1" : "") ORDER BY id
+                """, arguments: [userId]).map { Self.tagged($0, kind) }
+        }
+    }
+
+    func record(_ db: Database, kind: DeviceKind, id: Int64) throws -> JSONValue {
+        guard let row = try RecordJSON.fetch(db, table: kind.table, id: id) else { throw DomainError.notFound("device") }
+        return Self.tagged(row, kind)
+    }
+
+    /// The record with its `kind`.
+    static func tagged(_ record: JSONValue, _ kind: DeviceKind) -> JSONValue {
+        var object = record.objectValue ?? JSONObject()
+        object["kind"] = .string(kind.rawValue)
+        return .object(object)
+    }
+}

@@ -1,0 +1,152 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+extension SocialAccounts {
+    /// What the parent learnt from the provider's OAuth flow.
+    public struct Login: Sendable {
+        public var provider: String
+        public var uid: String
+        public var email: String?
+        public var emailVerified: Bool
+        public var extraData: JSONValue?
+        public var accessToken: String?
+        public var tokenSecret: String?
+        public var expiresAt: Timestamp?
+        public var clientId: String?
+        public var ipAddress: String?
+        public var userAgent: String?
+
+        public init(provider: String, uid: String, email: String? = nil, emailVerified: Bool = false, extraData: JSONValue? = nil,
+                    accessToken: String? = nil, tokenSecret: String? = nil, expiresAt: Timestamp? = nil,
+                    clientId: String? = nil, ipAddress: String? = nil, userAgent: String? = nil) {
+            self.provider = provider
+            self.uid = uid
+            self.email = email
+            self.emailVerified = emailVerified
+            self.extraData = extraData
+            self.accessToken = accessToken
+            self.tokenSecret = tokenSecret
+            self.expiresAt = expiresAt
+            self.clientId = clientId
+            self.ipAddress = ipAddress
+            self.userAgent = userAgent
+        }
+    }
+
+    /// A successful social login: the session to sign after commit, whether a user was created,
+    /// and the social account.
+    public struct LoginResult: Sendable {
+        public let login: Accounts.LoginResult
+        public let created: Bool
+        public let socialAccount: JSONValue
+    }
+
+    /// `social.login`: a known (provider, uid) logs its user in; an unknown one links to the
+    /// account of its email only when the provider verified it (else `email_taken`); otherwise
+    /// a new user is made (unusable password, profile, primary address, group `trial`; an email
+    /// is then required). Sets `last_login` of the user and the account; stores the token for the
+    /// provider's first app (by id), when there is one.
+    public func login(_ db: Database, _ input: Login) throws -> LoginResult {
+        try Validate.nonBlank(input.provider, field: "provider")
+        try Validate.length(input.provider, max: 30, field: "provider")
+        try Validate.nonBlank(input.uid, field: "uid")
+        try Validate.length(input.uid, max: 191, field: "uid")
+        try Validate.length(input.ipAddress, max: 39, field: "ipAddress")
+        if input.accessToken == nil, input.tokenSecret != nil || input.expiresAt != nil {
+            throw DomainError.validation("value_required", field: "accessToken")
+        }
+        let email = try input.email.map { (raw) throws(DomainError) in try Validate.email(raw) }
+        let now = clock.now()
+        var created = false
+        let accountId: Int64
+        let userId: Int64
+        if let known = try Row.fetchOne(db, sql: "SELECT id, user_id FROM socialaccount_socialaccount WHERE provider = ? AND uid = ?",
+                                        arguments: [input.provider, input.uid]) {
+            accountId = known["id"]
+            userId = known["user_id"]
+            try requireActive(db, userId: userId)
+            try db.execute(sql: "UPDATE socialaccount_socialaccount SET last_login = ?, extra_data = COALESCE(?, extra_data) WHERE id = ?",
+                           arguments: [now, input.extraData?.databaseText, accountId])
+        } else {
+            if let email, let owner = try owner(db, email: email) {
+                guard input.emailVerified else { throw DomainError.conflict("email_taken") }
+                try requireActive(db, userId: owner)
+                try claimAddress(db, userId: owner, email: email)
+                userId = owner
+            } else {
+                guard let email else { throw DomainError.validation("email_required", field: "email") }
+                userId = try createUser(db, email: email, verified: input.emailVerified, now: now)
+                created = true
+            }
+            try db.execute(sql: """
+                INSERT INTO socialaccount_socialaccount (provider, uid, last_login, date_joined, extra_data, user_id) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [input.provider, input.uid, now, now, (input.extraData ?? [:]).databaseText, userId])
+            accountId = db.lastInsertedRowID
+        }
+        if let token = input.accessToken, let appId = try appId(db, provider: input.provider) {
+            try db.execute(sql: """
+                INSERT INTO socialaccount_socialtoken (token, token_secret, expires_at, account_id, app_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (app_id, account_id) DO UPDATE
+                SET token = excluded.token, token_secret = excluded.token_secret, expires_at = excluded.expires_at
+                """, arguments: [token, input.tokenSecret ?? "", input.expiresAt, accountId, appId])
+        }
+        try db.execute(sql: "UPDATE users_user SET last_login = ? WHERE id = ?", arguments: [now, userId])
+        let session = try accounts.startSession(db, userId: userId, clientId: input.clientId, ipAddress: input.ipAddress,
+                                                userAgent: input.userAgent)
+        guard let account = try RecordJSON.fetch(db, table: "socialaccount_socialaccount", id: accountId) else {
+            throw DomainError.notFound("social account")
+        }
+        return LoginResult(login: session, created: created, socialAccount: account)
+    }
+
+    private func requireActive(_ db: Database, userId: Int64) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
+            throw DomainError.accountInactive
+        }
+    }
+
+    /// The user whose account uses `email`, as login email or as an added address.
+    private func owner(_ db: Database, email: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: """
+            SELECT user_id FROM account_emailaddress WHERE email = ? UNION ALL SELECT id FROM users_user WHERE email = ? LIMIT 1
+            """, arguments: [email, email])
+    }
+
+    /// Linking through a provider-verified email proves the caller owns the address. If the
+    /// account had not verified it, whoever made the account may not own the address (an
+    /// attacker can sign up with a victim's email first), so, as django-allauth's
+    /// `wipe_password` does, that account's password is made unusable and its sessions revoked;
+    /// the address becomes verified (and primary when the user has no primary address).
+    private func claimAddress(_ db: Database, userId: Int64, email: String) throws {
+        let verified = try Bool.fetchOne(db, sql: "SELECT verified FROM account_emailaddress WHERE email = ?", arguments: [email]) ?? false
+        guard !verified else { return }
+        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [PasswordHasher.unusable(), userId])
+        try sessions.revokeAll(db, userId: userId)
+        let hasPrimary = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = 1 AND email <> ?)
+            """, arguments: [userId, email]) ?? false
+        try db.execute(sql: """
+            INSERT INTO account_emailaddress (email, verified, "primary", user_id) VALUES (?, 1, ?, ?)
+            ON CONFLICT (email) DO UPDATE SET verified = 1, "primary" = ("primary" OR excluded."primary")
+            """, arguments: [email, !hasPrimary, userId])
+        if !hasPrimary {
+            try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, userId])
+        }
+    }
+
+    /// A new active user with an unusable password, a profile, its primary address and group `trial`.
+    private func createUser(_ db: Database, email: String, verified: Bool, now: Timestamp) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
+            VALUES (?, NULL, 0, '', '', 0, 1, ?, ?)
+            """, arguments: [PasswordHasher.unusable(), now, email])
+        let userId = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, '', '', NULL, NULL)",
+                       arguments: [userId])
+        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, ?, 1, ?)",
+                       arguments: [email, verified, userId])
+        try accounts.addToGroup(db, userId: userId, group: "trial")
+        return userId
+    }
+}
