@@ -47,23 +47,15 @@ extension Accounts {
     /// confirmation, membership of group `trial`.
     public func register(_ prepared: PreparedRegistration, _ db: Database) throws -> JSONValue {
         let r = prepared.registration
-        let now = clock.now()
         if try emailTaken(db, r.email) { throw DomainError.conflict("email_taken") }
         if let categoryId = r.categoryId,
            try Bool.fetchOne(db, sql: "SELECT 1 FROM users_category WHERE id = ?", arguments: [categoryId]) != true {
             throw DomainError.notFound("category")
         }
-        try db.execute(sql: """
-            INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
-            VALUES (?, NULL, 0, ?, ?, 0, 1, ?, ?)
-            """, arguments: [prepared.passwordHash, r.firstName ?? "", r.lastName ?? "", now, r.email])
-        let userId = db.lastInsertedRowID
-        try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, ?, '', NULL, ?)",
-                       arguments: [userId, r.phone ?? "", r.categoryId])
-        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 0, 1, ?)",
-                       arguments: [r.email, userId])
-        let confirmation = try createConfirmation(db, emailAddressId: db.lastInsertedRowID, email: r.email)
-        try addToGroup(db, userId: userId, group: "trial")
+        let (userId, addressId) = try insertUser(
+            db, email: r.email, passwordHash: prepared.passwordHash, firstName: r.firstName ?? "", lastName: r.lastName ?? "",
+            phone: r.phone ?? "", categoryId: r.categoryId, verified: false, group: "trial")
+        let confirmation = try createConfirmation(db, emailAddressId: addressId, email: r.email)
         return ["user": try userRecord(db, id: userId), "confirmation": confirmation]
     }
 
@@ -120,20 +112,9 @@ extension Accounts {
         let email = try Validate.email(raw)
         try rules.check(password, attributes: passwordAttributes(email: email, firstName: "", lastName: ""))
         let hash = hasher.hash(password)
-        let now = clock.now()
         return try database.writer.write { db in
             if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
-            try db.execute(sql: """
-                INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
-                VALUES (?, NULL, 1, '', '', 1, 1, ?, ?)
-                """, arguments: [hash, now, email])
-            let id = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, '', '', NULL, NULL)",
-                           arguments: [id])
-            try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 1, 1, ?)",
-                           arguments: [email, id])
-            try addToGroup(db, userId: id, group: "admin")
-            return id
+            return try insertUser(db, email: email, passwordHash: hash, superuser: true, verified: true, group: "admin").userId
         }
     }
 }

@@ -66,6 +66,26 @@ public final class Accounts: Sendable {
                        arguments: [userId, try groupId(db, named: group)])
     }
 
+    /// A new user: the `users_user` row, its profile and its primary address, in `group`.
+    /// Returns the user's id and the address's id.
+    public func insertUser(
+        _ db: Database, email: String, passwordHash: String, firstName: String = "", lastName: String = "",
+        phone: String = "", categoryId: Int64? = nil, superuser: Bool = false, verified: Bool, group: String
+    ) throws -> (userId: Int64, addressId: Int64) {
+        try db.execute(sql: """
+            INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
+            VALUES (?, NULL, ?, ?, ?, ?, 1, ?, ?)
+            """, arguments: [passwordHash, superuser, firstName, lastName, superuser, clock.now(), email])
+        let userId = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, ?, '', NULL, ?)",
+                       arguments: [userId, phone, categoryId])
+        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, ?, 1, ?)",
+                       arguments: [email, verified, userId])
+        let addressId = db.lastInsertedRowID
+        try addToGroup(db, userId: userId, group: group)
+        return (userId, addressId)
+    }
+
     /// A new confirmation for an address: a 64-character key, sent now, expiring after
     /// `emails.confirmationExpireDays`.
     func createConfirmation(_ db: Database, emailAddressId: Int64, email: String) throws -> JSONValue {

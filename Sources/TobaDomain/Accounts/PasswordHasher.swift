@@ -56,7 +56,8 @@ public struct PasswordHasher: Sendable {
     /// shorter than today's (Django's `must_update`).
     public func needsUpgrade(_ encoded: String) -> Bool {
         guard let parts = Self.parse(encoded) else { return true }
-        return parts.iterations != iterations || parts.salt.count * 6 < 128 - 6
+        // Django's must_update_salt: len(salt) * log2(62) < 128 bits.
+        return parts.iterations != iterations || Double(parts.salt.count) * log2(62) < 128
     }
 
     public static func isUsable(_ encoded: String) -> Bool {

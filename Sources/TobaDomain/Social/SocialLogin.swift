@@ -137,16 +137,6 @@ extension SocialAccounts {
 
     /// A new active user with an unusable password, a profile, its primary address and group `trial`.
     private func createUser(_ db: Database, email: String, verified: Bool, now: Timestamp) throws -> Int64 {
-        try db.execute(sql: """
-            INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
-            VALUES (?, NULL, 0, '', '', 0, 1, ?, ?)
-            """, arguments: [PasswordHasher.unusable(), now, email])
-        let userId = db.lastInsertedRowID
-        try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, '', '', NULL, NULL)",
-                       arguments: [userId])
-        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, ?, 1, ?)",
-                       arguments: [email, verified, userId])
-        try accounts.addToGroup(db, userId: userId, group: "trial")
-        return userId
+        try accounts.insertUser(db, email: email, passwordHash: PasswordHasher.unusable(), verified: verified, group: "trial").userId
     }
 }
