@@ -4,6 +4,10 @@ import TobaStore
 /// The expiry rule of §8.6, applied on every read that shows subscriptions or groups and by the
 /// periodic sweep: a `trial`/`active`/`canceled` subscription past `period_end` is stored as
 /// `expired`, and a user with no running paid subscription leaves group `paid` for `trial`.
+///
+/// A subscription is *running* while its status is `trial`, `active` or `canceled` and
+/// `period_end` lies ahead. It is *paid* when its status is `active`, or `canceled` after having
+/// been paid (its `group_id` is not `trial`: a canceled voucher trial stays a trial).
 public enum SubscriptionExpiry {
     /// - Parameter userId: only this user's subscriptions, or all when nil.
     /// - Returns: the number of subscriptions that expired now.
@@ -25,17 +29,28 @@ public enum SubscriptionExpiry {
         return expired
     }
 
-    /// Group `paid` while an active, running subscription exists; otherwise `trial`.
+    /// The user's groups follow their subscriptions: in `paid` (and out of `trial`) while a paid
+    /// subscription runs; otherwise in `trial` (and out of `paid`). Other groups are left alone.
     public static func settleGroups(_ db: Database, userId: Int64, now: Timestamp) throws {
         let paid = try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM subscriptions_subscription WHERE user_id = ? AND status IN ('active', 'canceled') AND period_end > ?)
+            SELECT EXISTS (SELECT 1 FROM subscriptions_subscription
+                           WHERE user_id = ? AND period_end > ? AND (status = 'active'
+                              OR (status = 'canceled' AND group_id IS NOT (SELECT id FROM auth_group WHERE name = 'trial'))))
             """, arguments: [userId, now]) ?? false
-        guard !paid else { return }
+        let (join, leave) = paid ? ("paid", "trial") : ("trial", "paid")
         try db.execute(sql: """
-            DELETE FROM users_user_groups WHERE user_id = ? AND group_id = (SELECT id FROM auth_group WHERE name = 'paid')
-            """, arguments: [userId])
+            DELETE FROM users_user_groups WHERE user_id = ? AND group_id = (SELECT id FROM auth_group WHERE name = ?)
+            """, arguments: [userId, leave])
         try db.execute(sql: """
-            INSERT OR IGNORE INTO users_user_groups (user_id, group_id) SELECT ?, id FROM auth_group WHERE name = 'trial'
-            """, arguments: [userId])
+            INSERT OR IGNORE INTO users_user_groups (user_id, group_id) SELECT ?, id FROM auth_group WHERE name = ?
+            """, arguments: [userId, join])
+    }
+
+    /// The id of a built-in group (`trial`, `paid`, `admin`), seeded at migration.
+    public static func groupId(_ db: Database, named name: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
+            throw DomainError.notFound("group \(name)")
+        }
+        return id
     }
 }

@@ -3,8 +3,8419 @@ enum OpenRPCDocumentText {
     static let text = ##"""
 {
   "openrpc": "1.3.2",
-  "info": {"title": "toba-register", "version": "0.1.0"},
-  "methods": []
+  "info": {
+    "title": "toba-register",
+    "version": "0.1.0",
+    "description": "The identity and billing data of the Toba.ai Widya Analytics Store, served as JSON-RPC 2.0 over stdin/stdout (one JSON text per line). Parameters are by name. Records use the table's column names in lowerCamelCase; timestamps are RFC 3339 UTC with microseconds; UUIDs are lowercase dashed. Application errors carry data.reason (see protocol/errors.md).",
+    "license": {
+      "name": "MIT"
+    }
+  },
+  "servers": [
+    {
+      "name": "stdio",
+      "url": "stdio:toba-register",
+      "summary": "The sidecar's standard input and output."
+    }
+  ],
+  "components": {
+    "schemas": {
+      "Timestamp": {
+        "type": "string",
+        "format": "date-time",
+        "description": "RFC 3339; answers are UTC with microseconds and Z."
+      },
+      "UUID": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "Token": {
+        "type": "string",
+        "description": "A session token (JWT, HS256) from auth.login or social.login."
+      },
+      "Limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 500,
+        "default": 50
+      },
+      "Cursor": {
+        "type": [
+          "string",
+          "null"
+        ],
+        "description": "Opaque; nextCursor of the previous page."
+      },
+      "Page": {
+        "type": "object",
+        "required": [
+          "items",
+          "nextCursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          },
+          "nextCursor": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "User": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "email": {
+            "type": "string"
+          },
+          "firstName": {
+            "type": "string"
+          },
+          "lastName": {
+            "type": "string"
+          },
+          "isActive": {
+            "type": "boolean"
+          },
+          "isStaff": {
+            "type": "boolean"
+          },
+          "isSuperuser": {
+            "type": "boolean"
+          },
+          "lastLogin": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "dateJoined": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "Session": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "format": "uuid"
+          },
+          "userId": {
+            "type": "integer"
+          },
+          "ipAddress": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "userAgent": {
+            "type": "string"
+          },
+          "clientId": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "revokedAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "lastUsedAt": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          }
+        }
+      },
+      "Confirmation": {
+        "type": "object",
+        "required": [
+          "email",
+          "key",
+          "expiresAt"
+        ],
+        "properties": {
+          "email": {
+            "type": "string"
+          },
+          "key": {
+            "type": "string",
+            "pattern": "^[a-z0-9]{64}$"
+          },
+          "expiresAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "Record": {
+        "type": "object",
+        "description": "A stored row: column names in lowerCamelCase, secrets left out."
+      }
+    },
+    "errors": {
+      "InvalidParams": {
+        "code": -32602,
+        "message": "Invalid params",
+        "data": {
+          "reason": "missing | unknown | type",
+          "field": "the parameter"
+        }
+      },
+      "ValidationFailed": {
+        "code": 1000,
+        "message": "Validation failed"
+      },
+      "Unauthenticated": {
+        "code": 1001,
+        "message": "Unauthenticated"
+      },
+      "Forbidden": {
+        "code": 1002,
+        "message": "Forbidden"
+      },
+      "NotFound": {
+        "code": 1003,
+        "message": "Not found"
+      },
+      "Conflict": {
+        "code": 1004,
+        "message": "Conflict"
+      },
+      "RateLimited": {
+        "code": 1005,
+        "message": "Rate limited"
+      },
+      "Expired": {
+        "code": 1006,
+        "message": "Expired or not valid now"
+      },
+      "NotConfigured": {
+        "code": 1007,
+        "message": "Not configured"
+      }
+    }
+  },
+  "methods": [
+    {
+      "name": "admin.log.list",
+      "summary": "django_admin_log entries, newest first (action time, then id).",
+      "description": "Admin `admin.view_logentry`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "userId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "Entries written by this admin only."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "entries",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "actionTime": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  },
+                  "contentTypeId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "objectId": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "objectRepr": {
+                    "type": "string"
+                  },
+                  "actionFlag": {
+                    "type": "integer",
+                    "enum": [
+                      1,
+                      2,
+                      3
+                    ],
+                    "description": "1 add, 2 change, 3 delete."
+                  },
+                  "changeMessage": {
+                    "description": "The stored JSON list, e.g. [{\"added\": {}}] or [{\"changed\": {\"fields\": [\"is_active\"]}}]; a legacy plain-text message stays a string."
+                  },
+                  "appLabel": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "model": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "id",
+                  "actionTime",
+                  "userId",
+                  "contentTypeId",
+                  "objectId",
+                  "objectRepr",
+                  "actionFlag",
+                  "changeMessage",
+                  "appLabel",
+                  "model"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "admin.user.get",
+      "summary": "One user with profile, addresses, groups and permissions.",
+      "description": "Admin `users.view_user`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "userId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "result": {
+        "name": "user",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "user": {
+              "$ref": "#/components/schemas/User"
+            },
+            "groups": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "permissionIds": {
+                    "type": "array",
+                    "items": {
+                      "type": "integer"
+                    },
+                    "description": "Ascending."
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "permissionIds"
+                ]
+              }
+            },
+            "userPermissions": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "contentTypeId": {
+                    "type": "integer"
+                  },
+                  "codename": {
+                    "type": "string"
+                  },
+                  "appLabel": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string"
+                  },
+                  "permission": {
+                    "type": "string",
+                    "description": "`app_label.codename`, as auth.hasPerm takes it."
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "contentTypeId",
+                  "codename",
+                  "appLabel",
+                  "model",
+                  "permission"
+                ]
+              },
+              "description": "Given to the user directly, by id."
+            },
+            "permissions": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Every permission has_perm grants the user (own, groups', all for an active superuser; none when inactive), sorted."
+            },
+            "profile": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "properties": {
+                "userId": {
+                  "type": "integer"
+                },
+                "phone": {
+                  "type": "string"
+                },
+                "photo": {
+                  "type": "string"
+                },
+                "extraData": {
+                  "description": "Any JSON value, or null."
+                },
+                "categoryId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "emails": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "email": {
+                    "type": "string"
+                  },
+                  "verified": {
+                    "type": "boolean"
+                  },
+                  "primary": {
+                    "type": "boolean"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "email",
+                  "verified",
+                  "primary",
+                  "userId"
+                ]
+              }
+            }
+          },
+          "required": [
+            "user",
+            "profile",
+            "emails",
+            "groups",
+            "userPermissions",
+            "permissions"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "admin.user.list",
+      "summary": "Users by id, filtered.",
+      "description": "Admin `users.view_user`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "query",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "A substring of the email, first or last name; case-insensitive (ASCII letters)."
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "isStaff",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "groupId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "Members of this group only."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "users",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/User"
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "admin.user.update",
+      "summary": "Changes a user's flags, groups and own permissions.",
+      "description": "Admin `users.change_user`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Deactivating revokes every session of the user. Writes one admin-log change naming the changed columns (`is_active`, `is_staff`, `is_superuser`, `groups`, `user_permissions`), none when nothing changed. Unknown user, group or permission id: Not found (data.object, data.id). An admin may not deactivate themselves (`cannot_deactivate_self`, 1000) nor drop their own staff or superuser status (`cannot_demote_self`, 1000); only a superuser changes `isSuperuser` or changes a superuser at all (`superuser_required`, 1002); a non-superuser may give (directly or through a newly added group) only permissions they hold themselves (`permission_denied`, 1002, naming the first one missing).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "userId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "isStaff",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "isSuperuser",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "groupIds",
+          "required": false,
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "description": "Replaces the user's groups."
+        },
+        {
+          "name": "permissionIds",
+          "required": false,
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "description": "Replaces the user's own permissions."
+        }
+      ],
+      "result": {
+        "name": "updated",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "user": {
+              "$ref": "#/components/schemas/User"
+            },
+            "groups": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "permissionIds": {
+                    "type": "array",
+                    "items": {
+                      "type": "integer"
+                    },
+                    "description": "Ascending."
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "permissionIds"
+                ]
+              }
+            },
+            "userPermissions": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "contentTypeId": {
+                    "type": "integer"
+                  },
+                  "codename": {
+                    "type": "string"
+                  },
+                  "appLabel": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string"
+                  },
+                  "permission": {
+                    "type": "string",
+                    "description": "`app_label.codename`, as auth.hasPerm takes it."
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "contentTypeId",
+                  "codename",
+                  "appLabel",
+                  "model",
+                  "permission"
+                ]
+              },
+              "description": "Given to the user directly, by id."
+            },
+            "permissions": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Every permission has_perm grants the user (own, groups', all for an active superuser; none when inactive), sorted."
+            },
+            "changed": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "The column names this call changed (as in the admin log); empty when nothing changed."
+            }
+          },
+          "required": [
+            "user",
+            "groups",
+            "userPermissions",
+            "permissions",
+            "changed"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "auth.hasPerm",
+      "summary": "Django's has_perm for the caller.",
+      "description": "Any authenticated user may ask about themselves. An active superuser holds every permission (even unknown names, as in Django); otherwise the user's own permissions plus their groups'. Staff status does not matter here.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "permission",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "`app_label.codename`, e.g. `users.view_user`."
+        }
+      ],
+      "result": {
+        "name": "answer",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "allowed": {
+              "type": "boolean"
+            }
+          },
+          "required": [
+            "allowed"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "auth.login",
+      "summary": "Checks the password and opens a session; sets `last_login`.",
+      "description": "`invalid_credentials`, `account_inactive` (1001); `rate_limited` (1005) after too many failures per email or per ipAddress. A hash with outdated iterations is upgraded.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "email",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "password",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "clientId",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "ipAddress",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 39
+          }
+        },
+        {
+          "name": "userAgent",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Cut to 1000 characters."
+        }
+      ],
+      "result": {
+        "name": "login",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "token": {
+              "$ref": "#/components/schemas/Token"
+            },
+            "session": {
+              "$ref": "#/components/schemas/Session"
+            },
+            "user": {
+              "$ref": "#/components/schemas/User"
+            }
+          },
+          "required": [
+            "token",
+            "session",
+            "user"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/RateLimited"
+        }
+      ]
+    },
+    {
+      "name": "auth.logout",
+      "summary": "Revokes the caller's current session.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        }
+      ],
+      "result": {
+        "name": "logout",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "loggedOut": {
+              "const": true
+            }
+          },
+          "required": [
+            "loggedOut"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "auth.verify",
+      "summary": "Who a token stands for: what a parent calls to authenticate an incoming request.",
+      "description": "`invalid_token`, `session_revoked`, `account_inactive`, `token_expired` (1001).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        }
+      ],
+      "result": {
+        "name": "identity",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "userId": {
+              "type": "integer"
+            },
+            "sessionId": {
+              "$ref": "#/components/schemas/UUID"
+            },
+            "email": {
+              "type": "string"
+            },
+            "isStaff": {
+              "type": "boolean"
+            },
+            "isSuperuser": {
+              "type": "boolean"
+            },
+            "groups": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Group names, sorted."
+            }
+          },
+          "required": [
+            "userId",
+            "sessionId",
+            "email",
+            "isStaff",
+            "isSuperuser",
+            "groups"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "category.create",
+      "summary": "Adds a user category (admin `users.add_category`).",
+      "description": "Blank: `value_required`; longer than 225: `value_too_long` (1000). Writes an admin-log addition.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "name",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "category": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "name"
+              ]
+            }
+          },
+          "required": [
+            "category"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "category.list",
+      "summary": "Every user category, by id (public).",
+      "description": "`limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "categories",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "name"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "device.list",
+      "summary": "The caller's devices of every kind.",
+      "description": "By kind (apns, gcm, webpush, wns), then id. Never paged (a user has a handful): `nextCursor` is always null.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        }
+      ],
+      "result": {
+        "name": "devices",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "description": "A row of push_notifications_<kind>device with its `kind`. Columns per kind: apns/wns `deviceId` (UUID or null); gcm `deviceId` (integer or null) and `cloudMessageType`; webpush `p256dh`, `auth`, `browser`.",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "apns",
+                      "gcm",
+                      "webpush",
+                      "wns"
+                    ]
+                  },
+                  "id": {
+                    "type": "integer",
+                    "description": "Unique within its kind's table."
+                  },
+                  "name": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "active": {
+                    "type": "boolean"
+                  },
+                  "dateCreated": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
+                  },
+                  "registrationId": {
+                    "type": "string"
+                  },
+                  "userId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "applicationId": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "deviceId": {
+                    "type": [
+                      "string",
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "cloudMessageType": {
+                    "type": "string",
+                    "enum": [
+                      "FCM",
+                      "GCM"
+                    ]
+                  },
+                  "p256dh": {
+                    "type": "string"
+                  },
+                  "auth": {
+                    "type": "string"
+                  },
+                  "browser": {
+                    "type": "string",
+                    "enum": [
+                      "CHROME",
+                      "FIREFOX",
+                      "OPERA",
+                      "EDGE",
+                      "SAFARI"
+                    ]
+                  }
+                },
+                "required": [
+                  "kind",
+                  "id",
+                  "name",
+                  "active",
+                  "dateCreated",
+                  "registrationId",
+                  "userId",
+                  "applicationId"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "required": [
+            "items",
+            "nextCursor"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "device.register",
+      "summary": "Registers (or updates) one of the caller's push-notification devices.",
+      "description": "A user has at most one APNS, one GCM and one WNS device: registering another registration id of such a kind replaces the caller's previous device of that kind (a new row); registering the same id again updates that row in place. Web-push devices are many per user, their `registrationId` unique: a known one is updated. A registration id names one physical device or browser subscription, so it belongs to whoever registered it last: an id held by another user (any kind) moves to the caller. An update writes `active` (default true) and the other values given; absent ones keep their stored value. Validation (1000, data.field): `invalid_choice` (kind, browser, cloudMessageType), `invalid_registration_id` (APNS ids must match ^(0x)?[0-9a-fA-F]+$), `value_required` (blank registrationId; webpush without p256dh or auth), `value_too_long` (registrationId of APNS > 200, name > 225, applicationId > 64, p256dh > 88, auth > 24), `not_applicable` (a parameter of another kind, e.g. p256dh for apns, deviceId for webpush), `invalid_device_id`. `deviceId` is a UUID for apns and wns; for gcm an unsigned 64-bit integer given as a JSON integer ≥ 0 or, as django-push-notifications' HexIntegerField takes it, a hex string (`0x` optional, at most 16 digits); values ≥ 2^63 are stored (and shown) as their signed two's complement, as that field stores them on SQLite and PostgreSQL.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "kind",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "enum": [
+              "apns",
+              "gcm",
+              "webpush",
+              "wns"
+            ]
+          }
+        },
+        {
+          "name": "registrationId",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "name",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "deviceId",
+          "required": false,
+          "schema": {
+            "type": [
+              "string",
+              "integer"
+            ]
+          },
+          "description": "apns, wns: a UUID; gcm: an integer or a hex string."
+        },
+        {
+          "name": "applicationId",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 64
+          }
+        },
+        {
+          "name": "active",
+          "required": false,
+          "schema": {
+            "type": "boolean",
+            "default": true
+          }
+        },
+        {
+          "name": "cloudMessageType",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "enum": [
+              "FCM",
+              "GCM"
+            ],
+            "default": "FCM"
+          },
+          "description": "gcm only."
+        },
+        {
+          "name": "p256dh",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 88
+          },
+          "description": "webpush only; required there."
+        },
+        {
+          "name": "auth",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 24
+          },
+          "description": "webpush only; required there."
+        },
+        {
+          "name": "browser",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "enum": [
+              "CHROME",
+              "FIREFOX",
+              "OPERA",
+              "EDGE",
+              "SAFARI"
+            ],
+            "default": "CHROME"
+          },
+          "description": "webpush only."
+        }
+      ],
+      "result": {
+        "name": "registered",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "device": {
+              "type": "object",
+              "description": "A row of push_notifications_<kind>device with its `kind`. Columns per kind: apns/wns `deviceId` (UUID or null); gcm `deviceId` (integer or null) and `cloudMessageType`; webpush `p256dh`, `auth`, `browser`.",
+              "properties": {
+                "kind": {
+                  "type": "string",
+                  "enum": [
+                    "apns",
+                    "gcm",
+                    "webpush",
+                    "wns"
+                  ]
+                },
+                "id": {
+                  "type": "integer",
+                  "description": "Unique within its kind's table."
+                },
+                "name": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "active": {
+                  "type": "boolean"
+                },
+                "dateCreated": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "registrationId": {
+                  "type": "string"
+                },
+                "userId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "applicationId": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "deviceId": {
+                  "type": [
+                    "string",
+                    "integer",
+                    "null"
+                  ]
+                },
+                "cloudMessageType": {
+                  "type": "string",
+                  "enum": [
+                    "FCM",
+                    "GCM"
+                  ]
+                },
+                "p256dh": {
+                  "type": "string"
+                },
+                "auth": {
+                  "type": "string"
+                },
+                "browser": {
+                  "type": "string",
+                  "enum": [
+                    "CHROME",
+                    "FIREFOX",
+                    "OPERA",
+                    "EDGE",
+                    "SAFARI"
+                  ]
+                }
+              },
+              "required": [
+                "kind",
+                "id",
+                "name",
+                "active",
+                "dateCreated",
+                "registrationId",
+                "userId",
+                "applicationId"
+              ]
+            }
+          },
+          "required": [
+            "device"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "device.targets",
+      "summary": "The devices a push notification to a user would go to.",
+      "description": "Admin `push_notifications.view_gcmdevice`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). The user's active devices of every kind, ordered as device.list; none for an inactive (deactivated or deleted) user. Unknown user: Not found. Not paged.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "userId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "result": {
+        "name": "targets",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "description": "A row of push_notifications_<kind>device with its `kind`. Columns per kind: apns/wns `deviceId` (UUID or null); gcm `deviceId` (integer or null) and `cloudMessageType`; webpush `p256dh`, `auth`, `browser`.",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "enum": [
+                      "apns",
+                      "gcm",
+                      "webpush",
+                      "wns"
+                    ]
+                  },
+                  "id": {
+                    "type": "integer",
+                    "description": "Unique within its kind's table."
+                  },
+                  "name": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "active": {
+                    "type": "boolean"
+                  },
+                  "dateCreated": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
+                  },
+                  "registrationId": {
+                    "type": "string"
+                  },
+                  "userId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "applicationId": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "deviceId": {
+                    "type": [
+                      "string",
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "cloudMessageType": {
+                    "type": "string",
+                    "enum": [
+                      "FCM",
+                      "GCM"
+                    ]
+                  },
+                  "p256dh": {
+                    "type": "string"
+                  },
+                  "auth": {
+                    "type": "string"
+                  },
+                  "browser": {
+                    "type": "string",
+                    "enum": [
+                      "CHROME",
+                      "FIREFOX",
+                      "OPERA",
+                      "EDGE",
+                      "SAFARI"
+                    ]
+                  }
+                },
+                "required": [
+                  "kind",
+                  "id",
+                  "name",
+                  "active",
+                  "dateCreated",
+                  "registrationId",
+                  "userId",
+                  "applicationId"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "required": [
+            "items",
+            "nextCursor"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "device.unregister",
+      "summary": "Removes one of the caller's devices.",
+      "description": "Not found unless the caller owns a device of that kind with that registration id. `invalid_choice` (1000) for an unknown kind.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "kind",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "enum": [
+              "apns",
+              "gcm",
+              "webpush",
+              "wns"
+            ]
+          }
+        },
+        {
+          "name": "registrationId",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "unregistered",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "deleted": {
+              "const": true
+            },
+            "device": {
+              "type": "object",
+              "description": "A row of push_notifications_<kind>device with its `kind`. Columns per kind: apns/wns `deviceId` (UUID or null); gcm `deviceId` (integer or null) and `cloudMessageType`; webpush `p256dh`, `auth`, `browser`.",
+              "properties": {
+                "kind": {
+                  "type": "string",
+                  "enum": [
+                    "apns",
+                    "gcm",
+                    "webpush",
+                    "wns"
+                  ]
+                },
+                "id": {
+                  "type": "integer",
+                  "description": "Unique within its kind's table."
+                },
+                "name": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "active": {
+                  "type": "boolean"
+                },
+                "dateCreated": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "registrationId": {
+                  "type": "string"
+                },
+                "userId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "applicationId": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "deviceId": {
+                  "type": [
+                    "string",
+                    "integer",
+                    "null"
+                  ]
+                },
+                "cloudMessageType": {
+                  "type": "string",
+                  "enum": [
+                    "FCM",
+                    "GCM"
+                  ]
+                },
+                "p256dh": {
+                  "type": "string"
+                },
+                "auth": {
+                  "type": "string"
+                },
+                "browser": {
+                  "type": "string",
+                  "enum": [
+                    "CHROME",
+                    "FIREFOX",
+                    "OPERA",
+                    "EDGE",
+                    "SAFARI"
+                  ]
+                }
+              },
+              "required": [
+                "kind",
+                "id",
+                "name",
+                "active",
+                "dateCreated",
+                "registrationId",
+                "userId",
+                "applicationId"
+              ]
+            }
+          },
+          "required": [
+            "deleted",
+            "device"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "email.add",
+      "summary": "Adds an unverified address to the caller's account and sends it a confirmation.",
+      "description": "`email_invalid` (1000); `email_taken` (1004).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "email",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "added",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "email": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "email": {
+                  "type": "string"
+                },
+                "verified": {
+                  "type": "boolean"
+                },
+                "primary": {
+                  "type": "boolean"
+                },
+                "userId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "email",
+                "verified",
+                "primary",
+                "userId"
+              ]
+            },
+            "confirmation": {
+              "$ref": "#/components/schemas/Confirmation"
+            }
+          },
+          "required": [
+            "email",
+            "confirmation"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "email.confirm",
+      "summary": "Verifies the address a confirmation key was sent to.",
+      "description": "An already verified address succeeds. Verifying makes the address primary (and the login email) when the user has none. Unknown key: Not found; expired: `confirmation_expired` (1006).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "key",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Matched case-insensitively."
+        }
+      ],
+      "result": {
+        "name": "confirmed",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "email": {
+              "type": "string"
+            },
+            "userId": {
+              "type": "integer"
+            },
+            "verified": {
+              "const": true
+            }
+          },
+          "required": [
+            "email",
+            "userId",
+            "verified"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Expired"
+        }
+      ]
+    },
+    {
+      "name": "email.list",
+      "summary": "The caller's addresses, primary first.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        }
+      ],
+      "result": {
+        "name": "emails",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "email": {
+                    "type": "string"
+                  },
+                  "verified": {
+                    "type": "boolean"
+                  },
+                  "primary": {
+                    "type": "boolean"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "email",
+                  "verified",
+                  "primary",
+                  "userId"
+                ]
+              }
+            }
+          },
+          "required": [
+            "items"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "email.remove",
+      "summary": "Removes one of the caller's addresses (never the primary one).",
+      "description": "The primary address: `cannot_remove_primary` (1004).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "email",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "removed",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "removed": {
+              "const": true
+            },
+            "email": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "removed",
+            "email"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "email.resendConfirmation",
+      "summary": "A new confirmation for an unverified address.",
+      "description": "null for an unknown or already verified address, so callers cannot probe accounts. One per `emails.confirmationCooldownSeconds` per address (`rate_limited`, 1005).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "email",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "resent",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "confirmation": {
+              "oneOf": [
+                {
+                  "$ref": "#/components/schemas/Confirmation"
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            }
+          },
+          "required": [
+            "confirmation"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/RateLimited"
+        }
+      ]
+    },
+    {
+      "name": "email.setPrimary",
+      "summary": "Makes one of the caller's verified addresses primary and the account's login email.",
+      "description": "Not the caller's: Not found; unverified: `email_not_verified` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "email",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "emails",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "email": {
+                    "type": "string"
+                  },
+                  "verified": {
+                    "type": "boolean"
+                  },
+                  "primary": {
+                    "type": "boolean"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "email",
+                  "verified",
+                  "primary",
+                  "userId"
+                ]
+              }
+            }
+          },
+          "required": [
+            "items"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "feedback.list",
+      "summary": "Feedback, newest first (created_at, then id).",
+      "description": "Admin `feedback.view_feedback`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `type` and `page` filter by exact match; `page` is the page of the site, not pagination (that is limit/cursor). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "type",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "page",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Filter: the page of the site the feedback is about."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "feedback",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "satisfaction": {
+                    "type": "string"
+                  },
+                  "type": {
+                    "type": "string"
+                  },
+                  "page": {
+                    "type": "string"
+                  },
+                  "message": {
+                    "type": "string"
+                  },
+                  "attachment": {
+                    "type": "string"
+                  },
+                  "createdAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "satisfaction",
+                  "type",
+                  "page",
+                  "message",
+                  "attachment",
+                  "createdAt",
+                  "userId"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "required": [
+            "items",
+            "nextCursor"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "feedback.submit",
+      "summary": "Stores the caller's feedback.",
+      "description": "`satisfaction` (≤ 20), `type` (≤ 20), `page` (≤ 40: the page of the site the feedback is about) and `message` must not be blank (`value_required`); `attachment` ≤ 100, default empty (`value_too_long`) (1000, data.field).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "satisfaction",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 20
+          }
+        },
+        {
+          "name": "type",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 20
+          }
+        },
+        {
+          "name": "page",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 40
+          }
+        },
+        {
+          "name": "message",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "attachment",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          },
+          "description": "A file path or URL."
+        }
+      ],
+      "result": {
+        "name": "submitted",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "feedback": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "satisfaction": {
+                  "type": "string"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "page": {
+                  "type": "string"
+                },
+                "message": {
+                  "type": "string"
+                },
+                "attachment": {
+                  "type": "string"
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "userId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "satisfaction",
+                "type",
+                "page",
+                "message",
+                "attachment",
+                "createdAt",
+                "userId"
+              ]
+            }
+          },
+          "required": [
+            "feedback"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "group.create",
+      "summary": "Adds a group.",
+      "description": "Admin `auth.add_group`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Blank: `value_required`; longer than 150: `value_too_long` (1000); a name in use: `group_name_taken` (1004); an unknown permission id: Not found. A non-superuser gives only permissions they hold. Writes an admin-log addition.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "name",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 150
+          },
+          "description": "Stripped; unique."
+        },
+        {
+          "name": "permissionIds",
+          "required": false,
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            }
+          }
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "group": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "permissionIds": {
+                  "type": "array",
+                  "items": {
+                    "type": "integer"
+                  },
+                  "description": "Ascending."
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "permissionIds"
+              ]
+            }
+          },
+          "required": [
+            "group"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "group.list",
+      "summary": "Groups by id, each with its permission ids.",
+      "description": "Admin `auth.view_group`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "groups",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "permissionIds": {
+                    "type": "array",
+                    "items": {
+                      "type": "integer"
+                    },
+                    "description": "Ascending."
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "permissionIds"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "group.update",
+      "summary": "Renames a group and/or replaces its permissions.",
+      "description": "Admin `auth.change_group`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). The built-in groups `admin`, `trial` and `paid` keep their names (`group_builtin`, 1004); `group_name_taken` (1004). A non-superuser adds only permissions they hold. Writes one admin-log change (`name`, `permissions`), none when nothing changed.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "groupId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "name",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 150
+          }
+        },
+        {
+          "name": "permissionIds",
+          "required": false,
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            }
+          },
+          "description": "Replaces the group's permissions."
+        }
+      ],
+      "result": {
+        "name": "updated",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "group": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "permissionIds": {
+                  "type": "array",
+                  "items": {
+                    "type": "integer"
+                  },
+                  "description": "Ascending."
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "permissionIds"
+              ]
+            },
+            "changed": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "The column names this call changed (as in the admin log); empty when nothing changed."
+            }
+          },
+          "required": [
+            "group",
+            "changed"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "landing.arrange",
+      "summary": "Sets which slides the swiper holds, in which order, and whether each shows.",
+      "description": "Admin `landing.change_swiper`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). landing_swiper becomes one row per entry, `order` 1, 2, … following the array (an empty array empties it). Rows are compared by order (the swiper's primary key): unchanged rows stay, changed ones are updated (admin-log change naming `is_show`/`slide`), new ones added (addition), rows past the new end deleted (deletion). Unknown slide: Not found; a slide twice: `duplicate_slide` (1000, field slides); a malformed entry: -32602 naming it (e.g. `slides[1].slideId`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "slides",
+          "required": true,
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "slideId": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "isShow": {
+                  "type": "boolean",
+                  "default": true
+                }
+              },
+              "required": [
+                "slideId"
+              ],
+              "additionalProperties": false
+            }
+          }
+        }
+      ],
+      "result": {
+        "name": "arranged",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "swiper": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "order": {
+                    "type": "integer"
+                  },
+                  "isShow": {
+                    "type": "boolean"
+                  },
+                  "slideId": {
+                    "$ref": "#/components/schemas/UUID"
+                  }
+                },
+                "required": [
+                  "order",
+                  "isShow",
+                  "slideId"
+                ]
+              }
+            }
+          },
+          "required": [
+            "swiper"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "landing.list",
+      "summary": "The slides of the landing page, in swiper order.",
+      "description": "Public. The active slides with a landing_swiper entry whose `isShow` is true, ordered by the swiper's `order` (given on each slide). Not paged: `nextCursor` is always null.",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "slides",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "$ref": "#/components/schemas/UUID"
+                  },
+                  "category": {
+                    "type": "string",
+                    "maxLength": 20
+                  },
+                  "title": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "subtitle": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "buttonText": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "eventSpeaker": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "eventSpeakerOrigin": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "eventRegistrationLink": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "videoLink": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "productLink": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "fontColor": {
+                    "type": "string",
+                    "maxLength": 18
+                  },
+                  "image": {
+                    "type": "string",
+                    "maxLength": 100
+                  },
+                  "eventStart": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
+                  },
+                  "eventEnd": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
+                  },
+                  "eventIsOnline": {
+                    "type": "boolean"
+                  },
+                  "videoDuration": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ],
+                    "minimum": 0
+                  },
+                  "backgroundColors": {
+                    "description": "JSON value or null."
+                  },
+                  "isActive": {
+                    "type": "boolean"
+                  },
+                  "createdAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "updatedAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "order": {
+                    "type": "integer",
+                    "description": "The swiper order."
+                  }
+                },
+                "required": [
+                  "id",
+                  "category",
+                  "title",
+                  "subtitle",
+                  "description",
+                  "buttonText",
+                  "eventSpeaker",
+                  "eventSpeakerOrigin",
+                  "eventRegistrationLink",
+                  "videoLink",
+                  "productLink",
+                  "fontColor",
+                  "image",
+                  "eventStart",
+                  "eventEnd",
+                  "eventIsOnline",
+                  "videoDuration",
+                  "backgroundColors",
+                  "isActive",
+                  "createdAt",
+                  "updatedAt",
+                  "order"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "required": [
+            "items",
+            "nextCursor"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "landing.slide.create",
+      "summary": "Adds a landing slide.",
+      "description": "Admin `landing.add_swiperslide`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). The columns of landing_swiperslide in lowerCamelCase but the id (a new UUID) and createdAt/updatedAt. Absent texts are empty, `isActive` true, `eventIsOnline` false, the rest null. A new slide is not on the landing page until landing.arrange places it. `value_required` (blank title), `value_too_long` (the schema's lengths), `value_out_of_range` (videoDuration outside 0…2147483647), `invalid_window` (eventEnd before eventStart) (1000, data.field). A text field may not be null (-32602 `type`). Writes an admin-log addition.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "category",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 20
+          }
+        },
+        {
+          "name": "title",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          },
+          "description": "Not blank."
+        },
+        {
+          "name": "subtitle",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "description",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "buttonText",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "eventSpeaker",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "eventSpeakerOrigin",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "eventRegistrationLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "videoLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "productLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "fontColor",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 18
+          }
+        },
+        {
+          "name": "image",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          }
+        },
+        {
+          "name": "eventStart",
+          "required": false,
+          "schema": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          }
+        },
+        {
+          "name": "eventEnd",
+          "required": false,
+          "schema": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "description": "Not before eventStart."
+        },
+        {
+          "name": "eventIsOnline",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "videoDuration",
+          "required": false,
+          "schema": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        {
+          "name": "backgroundColors",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value (e.g. a list of colour codes); null clears."
+          }
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "slide": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "category": {
+                  "type": "string",
+                  "maxLength": 20
+                },
+                "title": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "subtitle": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "description": {
+                  "type": "string"
+                },
+                "buttonText": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "eventSpeaker": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "eventSpeakerOrigin": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "eventRegistrationLink": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "videoLink": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "productLink": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "fontColor": {
+                  "type": "string",
+                  "maxLength": 18
+                },
+                "image": {
+                  "type": "string",
+                  "maxLength": 100
+                },
+                "eventStart": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "eventEnd": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "eventIsOnline": {
+                  "type": "boolean"
+                },
+                "videoDuration": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "minimum": 0
+                },
+                "backgroundColors": {
+                  "description": "JSON value or null."
+                },
+                "isActive": {
+                  "type": "boolean"
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                }
+              },
+              "required": [
+                "id",
+                "category",
+                "title",
+                "subtitle",
+                "description",
+                "buttonText",
+                "eventSpeaker",
+                "eventSpeakerOrigin",
+                "eventRegistrationLink",
+                "videoLink",
+                "productLink",
+                "fontColor",
+                "image",
+                "eventStart",
+                "eventEnd",
+                "eventIsOnline",
+                "videoDuration",
+                "backgroundColors",
+                "isActive",
+                "createdAt",
+                "updatedAt"
+              ],
+              "description": "A landing_swiperslide row."
+            }
+          },
+          "required": [
+            "slide"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "landing.slide.delete",
+      "summary": "Deletes a landing slide and its swiper entries.",
+      "description": "Admin `landing.delete_swiperslide`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Unknown slide: Not found. Writes an admin-log deletion.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "slideId",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/UUID"
+          }
+        }
+      ],
+      "result": {
+        "name": "deleted",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "deleted": {
+              "const": true
+            },
+            "slideId": {
+              "$ref": "#/components/schemas/UUID"
+            }
+          },
+          "required": [
+            "deleted",
+            "slideId"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "landing.slide.update",
+      "summary": "Changes fields of a landing slide.",
+      "description": "Admin `landing.change_swiperslide`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Only the fields given; null clears a nullable one (eventStart, eventEnd, videoDuration, backgroundColors). Fields whose value differs from the stored one are written, with `updatedAt`, and named in one admin-log change; none when nothing differs. Unknown slide: Not found. `value_required` (blank title), `value_too_long` (the schema's lengths), `value_out_of_range` (videoDuration outside 0…2147483647), `invalid_window` (eventEnd before eventStart) (1000, data.field). A text field may not be null (-32602 `type`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "slideId",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/UUID"
+          }
+        },
+        {
+          "name": "category",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 20
+          }
+        },
+        {
+          "name": "title",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          },
+          "description": "Not blank."
+        },
+        {
+          "name": "subtitle",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "description",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "buttonText",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "eventSpeaker",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "eventSpeakerOrigin",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "eventRegistrationLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "videoLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "productLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "fontColor",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 18
+          }
+        },
+        {
+          "name": "image",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          }
+        },
+        {
+          "name": "eventStart",
+          "required": false,
+          "schema": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          }
+        },
+        {
+          "name": "eventEnd",
+          "required": false,
+          "schema": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "description": "Not before eventStart."
+        },
+        {
+          "name": "eventIsOnline",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "videoDuration",
+          "required": false,
+          "schema": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "maximum": 2147483647
+          }
+        },
+        {
+          "name": "backgroundColors",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value (e.g. a list of colour codes); null clears."
+          }
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        }
+      ],
+      "result": {
+        "name": "updated",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "slide": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "category": {
+                  "type": "string",
+                  "maxLength": 20
+                },
+                "title": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "subtitle": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "description": {
+                  "type": "string"
+                },
+                "buttonText": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "eventSpeaker": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "eventSpeakerOrigin": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "eventRegistrationLink": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "videoLink": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "productLink": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "fontColor": {
+                  "type": "string",
+                  "maxLength": 18
+                },
+                "image": {
+                  "type": "string",
+                  "maxLength": 100
+                },
+                "eventStart": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "eventEnd": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                },
+                "eventIsOnline": {
+                  "type": "boolean"
+                },
+                "videoDuration": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ],
+                  "minimum": 0
+                },
+                "backgroundColors": {
+                  "description": "JSON value or null."
+                },
+                "isActive": {
+                  "type": "boolean"
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                }
+              },
+              "required": [
+                "id",
+                "category",
+                "title",
+                "subtitle",
+                "description",
+                "buttonText",
+                "eventSpeaker",
+                "eventSpeakerOrigin",
+                "eventRegistrationLink",
+                "videoLink",
+                "productLink",
+                "fontColor",
+                "image",
+                "eventStart",
+                "eventEnd",
+                "eventIsOnline",
+                "videoDuration",
+                "backgroundColors",
+                "isActive",
+                "createdAt",
+                "updatedAt"
+              ],
+              "description": "A landing_swiperslide row."
+            }
+          },
+          "required": [
+            "slide"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "password.requestReset",
+      "summary": "A Django-style stateless password-reset token for the address's account.",
+      "description": "null for an unknown or inactive account or an unusable password. The token becomes invalid once the password or last login changes, and after `passwords.resetTimeoutSeconds`. At most `rateLimits.passwordResetPerEmail` requests per email.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "email",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "reset",
+        "schema": {
+          "oneOf": [
+            {
+              "type": "object",
+              "properties": {
+                "uid": {
+                  "type": "string"
+                },
+                "token": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "uid",
+                "token"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/RateLimited"
+        }
+      ]
+    },
+    {
+      "name": "password.reset",
+      "summary": "Sets a new password with a reset token and revokes every session of the user.",
+      "description": "A bad uid or token: `invalid_token` (1001); too old: `token_expired` (1006). Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "uid",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "newPassword",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "reset",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "changed": {
+              "const": true
+            },
+            "revokedSessions": {
+              "type": "integer"
+            }
+          },
+          "required": [
+            "changed",
+            "revokedSessions"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/Expired"
+        }
+      ]
+    },
+    {
+      "name": "payment.create",
+      "summary": "Starts a payment for a plan: a pending row whose id is the gateway's order id.",
+      "description": "`transactionDetails` = `{orderId, grossAmount (the plan's price), currency: \"IDR\", planId}`. Unknown plan: Not found; a plan of an inactive product: `product_inactive` (1004).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "planId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "idempotencyKey",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          },
+          "description": "Stripe's rule, scoped to (method, calling user): the same key with the same params within 24 h returns the first successful result again without acting; with other params `idempotency_mismatch` (1004). Params are compared as decoded (key order and the token do not matter). A failed call stores nothing; keys older than 24 h are forgotten."
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "payment": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "transactionStatus": {
+                  "type": "string"
+                },
+                "transactionDetails": {
+                  "type": "object",
+                  "description": "`{orderId, grossAmount, currency: \"IDR\", planId}`, then every field of the accepted notifications merged in (Midtrans' snake_case keys), and `renewedAt`/`historyId` once the payment renewed the subscription.",
+                  "properties": {
+                    "orderId": {
+                      "$ref": "#/components/schemas/UUID"
+                    },
+                    "grossAmount": {
+                      "type": "integer"
+                    },
+                    "currency": {
+                      "const": "IDR"
+                    },
+                    "planId": {
+                      "type": "integer"
+                    },
+                    "renewedAt": {
+                      "$ref": "#/components/schemas/Timestamp"
+                    },
+                    "historyId": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "subscriptionPlanId": {
+                  "type": "integer"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "deletedAt": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                }
+              },
+              "required": [
+                "id",
+                "transactionStatus",
+                "transactionDetails",
+                "createdAt",
+                "updatedAt",
+                "subscriptionPlanId",
+                "userId",
+                "deletedAt"
+              ]
+            }
+          },
+          "required": [
+            "payment"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "payment.delete",
+      "summary": "Soft-deletes a payment: sets deletedAt; it leaves every list.",
+      "description": "Admin `payments.delete_product`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. The row stays for accounting (action_flag 3 in the log). Deleting again changes nothing. Unknown id: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "paymentId",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/UUID"
+          }
+        }
+      ],
+      "result": {
+        "name": "deleted",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "payment": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "transactionStatus": {
+                  "type": "string"
+                },
+                "transactionDetails": {
+                  "type": "object",
+                  "description": "`{orderId, grossAmount, currency: \"IDR\", planId}`, then every field of the accepted notifications merged in (Midtrans' snake_case keys), and `renewedAt`/`historyId` once the payment renewed the subscription.",
+                  "properties": {
+                    "orderId": {
+                      "$ref": "#/components/schemas/UUID"
+                    },
+                    "grossAmount": {
+                      "type": "integer"
+                    },
+                    "currency": {
+                      "const": "IDR"
+                    },
+                    "planId": {
+                      "type": "integer"
+                    },
+                    "renewedAt": {
+                      "$ref": "#/components/schemas/Timestamp"
+                    },
+                    "historyId": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "subscriptionPlanId": {
+                  "type": "integer"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "deletedAt": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                }
+              },
+              "required": [
+                "id",
+                "transactionStatus",
+                "transactionDetails",
+                "createdAt",
+                "updatedAt",
+                "subscriptionPlanId",
+                "userId",
+                "deletedAt"
+              ]
+            }
+          },
+          "required": [
+            "payment"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "payment.get",
+      "summary": "One payment.",
+      "description": "The owner sees their payments that are not deleted; an active staff user holding `payments.view_product` sees any, deleted ones included. Anyone else, or an unknown id: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "paymentId",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/UUID"
+          }
+        }
+      ],
+      "result": {
+        "name": "payment",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "payment": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "transactionStatus": {
+                  "type": "string"
+                },
+                "transactionDetails": {
+                  "type": "object",
+                  "description": "`{orderId, grossAmount, currency: \"IDR\", planId}`, then every field of the accepted notifications merged in (Midtrans' snake_case keys), and `renewedAt`/`historyId` once the payment renewed the subscription.",
+                  "properties": {
+                    "orderId": {
+                      "$ref": "#/components/schemas/UUID"
+                    },
+                    "grossAmount": {
+                      "type": "integer"
+                    },
+                    "currency": {
+                      "const": "IDR"
+                    },
+                    "planId": {
+                      "type": "integer"
+                    },
+                    "renewedAt": {
+                      "$ref": "#/components/schemas/Timestamp"
+                    },
+                    "historyId": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "subscriptionPlanId": {
+                  "type": "integer"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "deletedAt": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                }
+              },
+              "required": [
+                "id",
+                "transactionStatus",
+                "transactionDetails",
+                "createdAt",
+                "updatedAt",
+                "subscriptionPlanId",
+                "userId",
+                "deletedAt"
+              ]
+            }
+          },
+          "required": [
+            "payment"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "payment.list",
+      "summary": "Payments not deleted, newest first.",
+      "description": "The caller's own; another user's needs admin `payments.view_product`. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "userId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "Default the caller."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "payments",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "$ref": "#/components/schemas/UUID"
+                  },
+                  "transactionStatus": {
+                    "type": "string"
+                  },
+                  "transactionDetails": {
+                    "type": "object",
+                    "description": "`{orderId, grossAmount, currency: \"IDR\", planId}`, then every field of the accepted notifications merged in (Midtrans' snake_case keys), and `renewedAt`/`historyId` once the payment renewed the subscription.",
+                    "properties": {
+                      "orderId": {
+                        "$ref": "#/components/schemas/UUID"
+                      },
+                      "grossAmount": {
+                        "type": "integer"
+                      },
+                      "currency": {
+                        "const": "IDR"
+                      },
+                      "planId": {
+                        "type": "integer"
+                      },
+                      "renewedAt": {
+                        "$ref": "#/components/schemas/Timestamp"
+                      },
+                      "historyId": {
+                        "type": "integer"
+                      }
+                    }
+                  },
+                  "createdAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "updatedAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "subscriptionPlanId": {
+                    "type": "integer"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  },
+                  "deletedAt": {
+                    "type": [
+                      "string",
+                      "null"
+                    ],
+                    "format": "date-time"
+                  }
+                },
+                "required": [
+                  "id",
+                  "transactionStatus",
+                  "transactionDetails",
+                  "createdAt",
+                  "updatedAt",
+                  "subscriptionPlanId",
+                  "userId",
+                  "deletedAt"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "payment.notify",
+      "summary": "Applies a Midtrans payment notification (forwarded by the parent; no token).",
+      "description": "Refused with `not_configured` (1007) until the setting `payments.serverKey` is set. `signature_key` must be the hex SHA-512 of `order_id + status_code + gross_amount + serverKey`, each exactly as sent (numbers in their JSON spelling), else `invalid_signature` (1001) and nothing changes. Unknown order: Not found; `gross_amount` other than the payment's amount (`\"100000.00\"` matches 100000): `amount_mismatch` (1004). Allowed transitions: pending → any known status; authorize → capture, settlement, deny, cancel, expire, failure; capture → capture (fraud review outcome), settlement, deny, cancel, refunds, chargebacks; settlement, partial_refund, partial_chargeback → refund, partial_refund, chargeback, partial_chargeback; deny, cancel, expire, failure, refund, chargeback are final. The same status again is a replay (merged). A success status (capture, settlement, refunds, chargebacks) is believed only with status_code 200. After the payment renewed its subscription only settlement, refunds and chargebacks are accepted. Any other notification is acknowledged with `applied: false` and changes nothing (so a settled payment never returns to pending). An accepted one stores `transaction_status` and merges its fields into `transactionDetails`. The first `settlement`, or `capture` with `fraud_status` `accept`, renews the subscription once (as subscription.renew with no admin, pricePaid = the gross amount): `renewed: true`.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "notification",
+          "required": true,
+          "schema": {
+            "type": "object",
+            "required": [
+              "order_id",
+              "status_code",
+              "gross_amount",
+              "signature_key",
+              "transaction_status"
+            ],
+            "properties": {
+              "order_id": {
+                "type": "string"
+              },
+              "status_code": {
+                "type": "string"
+              },
+              "gross_amount": {
+                "type": "string"
+              },
+              "signature_key": {
+                "type": "string"
+              },
+              "transaction_status": {
+                "type": "string"
+              },
+              "fraud_status": {
+                "type": "string"
+              }
+            },
+            "additionalProperties": true
+          },
+          "description": "The gateway's JSON body as received. A missing signed field is Invalid params with data.field `notification.<name>`."
+        }
+      ],
+      "result": {
+        "name": "notified",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "payment": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "transactionStatus": {
+                  "type": "string"
+                },
+                "transactionDetails": {
+                  "type": "object",
+                  "description": "`{orderId, grossAmount, currency: \"IDR\", planId}`, then every field of the accepted notifications merged in (Midtrans' snake_case keys), and `renewedAt`/`historyId` once the payment renewed the subscription.",
+                  "properties": {
+                    "orderId": {
+                      "$ref": "#/components/schemas/UUID"
+                    },
+                    "grossAmount": {
+                      "type": "integer"
+                    },
+                    "currency": {
+                      "const": "IDR"
+                    },
+                    "planId": {
+                      "type": "integer"
+                    },
+                    "renewedAt": {
+                      "$ref": "#/components/schemas/Timestamp"
+                    },
+                    "historyId": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "subscriptionPlanId": {
+                  "type": "integer"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "deletedAt": {
+                  "type": [
+                    "string",
+                    "null"
+                  ],
+                  "format": "date-time"
+                }
+              },
+              "required": [
+                "id",
+                "transactionStatus",
+                "transactionDetails",
+                "createdAt",
+                "updatedAt",
+                "subscriptionPlanId",
+                "userId",
+                "deletedAt"
+              ]
+            },
+            "applied": {
+              "type": "boolean"
+            },
+            "renewed": {
+              "type": "boolean"
+            }
+          },
+          "required": [
+            "payment",
+            "applied",
+            "renewed"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/NotConfigured"
+        }
+      ]
+    },
+    {
+      "name": "permission.list",
+      "summary": "Permissions by id, optionally of one app.",
+      "description": "Admin `auth.view_permission`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "appLabel",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "e.g. `users`, `sites`."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "permissions",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "contentTypeId": {
+                    "type": "integer"
+                  },
+                  "codename": {
+                    "type": "string"
+                  },
+                  "appLabel": {
+                    "type": "string"
+                  },
+                  "model": {
+                    "type": "string"
+                  },
+                  "permission": {
+                    "type": "string",
+                    "description": "`app_label.codename`, as auth.hasPerm takes it."
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "contentTypeId",
+                  "codename",
+                  "appLabel",
+                  "model",
+                  "permission"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "plan.create",
+      "summary": "Adds a plan: a price for a number of days of one product.",
+      "description": "Admin `subscriptions.add_plan`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. `price` < 0 or `periodDays` < 1: `value_out_of_range` (1000, data.field). Unknown product: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "productId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "description",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "price",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "description": "Whole Rupiah."
+        },
+        {
+          "name": "periodDays",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "minimum": 1
+          }
+        },
+        {
+          "name": "extraData",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value."
+          }
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "plan": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "description": {
+                  "type": "string"
+                },
+                "price": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "description": "Whole Rupiah."
+                },
+                "periodDays": {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                "extraData": {
+                  "description": "Any JSON value."
+                },
+                "productId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "description",
+                "price",
+                "periodDays",
+                "extraData",
+                "productId"
+              ]
+            }
+          },
+          "required": [
+            "plan"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "plan.list",
+      "summary": "Subscription plans by id: those of active products (public).",
+      "description": "Public. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "productId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "Only this product's plans."
+        },
+        {
+          "name": "includeInactive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          },
+          "description": "true: plans of inactive products too (needs `token` of an admin holding `subscriptions.view_plan`)."
+        },
+        {
+          "name": "token",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "Only needed with `includeInactive: true`; a token given is always checked (1001 when invalid)."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "plans",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string",
+                    "maxLength": 225
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "price": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Whole Rupiah."
+                  },
+                  "periodDays": {
+                    "type": "integer",
+                    "minimum": 1
+                  },
+                  "extraData": {
+                    "description": "Any JSON value."
+                  },
+                  "productId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "description",
+                  "price",
+                  "periodDays",
+                  "extraData",
+                  "productId"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "plan.update",
+      "summary": "Changes the fields given of a plan.",
+      "description": "Admin `subscriptions.change_plan`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. Rules as plan.create. Existing subscriptions and payments keep what they were sold.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "planId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "productId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "name",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 225
+          }
+        },
+        {
+          "name": "description",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "price",
+          "required": false,
+          "schema": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        {
+          "name": "periodDays",
+          "required": false,
+          "schema": {
+            "type": "integer",
+            "minimum": 1
+          }
+        },
+        {
+          "name": "extraData",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value."
+          },
+          "description": "null clears it."
+        }
+      ],
+      "result": {
+        "name": "updated",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "plan": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string",
+                  "maxLength": 225
+                },
+                "description": {
+                  "type": "string"
+                },
+                "price": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "description": "Whole Rupiah."
+                },
+                "periodDays": {
+                  "type": "integer",
+                  "minimum": 1
+                },
+                "extraData": {
+                  "description": "Any JSON value."
+                },
+                "productId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "description",
+                "price",
+                "periodDays",
+                "extraData",
+                "productId"
+              ]
+            }
+          },
+          "required": [
+            "plan"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "product.create",
+      "summary": "Adds a store product.",
+      "description": "Admin `store.add_product`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. `value_required` for a blank name, `value_too_long` (1000, data.field) beyond a column's length.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "name",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 40
+          }
+        },
+        {
+          "name": "description",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Default empty."
+        },
+        {
+          "name": "appLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "description": "Default empty."
+        },
+        {
+          "name": "extraData",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value."
+          },
+          "description": "Any JSON (default null)."
+        },
+        {
+          "name": "landingLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "description": "Default empty."
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          },
+          "description": "Default true."
+        },
+        {
+          "name": "nickname",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 40
+          },
+          "description": "Default empty."
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "product": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string",
+                  "maxLength": 40
+                },
+                "description": {
+                  "type": "string"
+                },
+                "appLink": {
+                  "type": "string",
+                  "maxLength": 200
+                },
+                "extraData": {
+                  "description": "Any JSON value."
+                },
+                "landingLink": {
+                  "type": "string",
+                  "maxLength": 200
+                },
+                "isActive": {
+                  "type": "boolean"
+                },
+                "nickname": {
+                  "type": "string",
+                  "maxLength": 40
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "description",
+                "appLink",
+                "extraData",
+                "landingLink",
+                "isActive",
+                "nickname"
+              ]
+            }
+          },
+          "required": [
+            "product"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "product.list",
+      "summary": "Store products by id: the active ones (public).",
+      "description": "Public. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "includeInactive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          },
+          "description": "true: every product's (needs `token` of an admin holding the view permission; without `token` it is Invalid params `missing`, with a non-admin's `permission_denied`)."
+        },
+        {
+          "name": "token",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "Only needed with `includeInactive: true`; a token given is always checked (1001 when invalid)."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "products",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string",
+                    "maxLength": 40
+                  },
+                  "description": {
+                    "type": "string"
+                  },
+                  "appLink": {
+                    "type": "string",
+                    "maxLength": 200
+                  },
+                  "extraData": {
+                    "description": "Any JSON value."
+                  },
+                  "landingLink": {
+                    "type": "string",
+                    "maxLength": 200
+                  },
+                  "isActive": {
+                    "type": "boolean"
+                  },
+                  "nickname": {
+                    "type": "string",
+                    "maxLength": 40
+                  }
+                },
+                "required": [
+                  "id",
+                  "name",
+                  "description",
+                  "appLink",
+                  "extraData",
+                  "landingLink",
+                  "isActive",
+                  "nickname"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "product.update",
+      "summary": "Changes the fields given of a product.",
+      "description": "Admin `store.change_product`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. The log row names the columns that really changed; a call that changes nothing writes none. Unknown product: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "productId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "name",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 40
+          }
+        },
+        {
+          "name": "description",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Default empty."
+        },
+        {
+          "name": "appLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "description": "Default empty."
+        },
+        {
+          "name": "extraData",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value."
+          },
+          "description": "Any JSON; null clears it."
+        },
+        {
+          "name": "landingLink",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "description": "Default empty."
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        },
+        {
+          "name": "nickname",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 40
+          },
+          "description": "Default empty."
+        }
+      ],
+      "result": {
+        "name": "updated",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "product": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "name": {
+                  "type": "string",
+                  "maxLength": 40
+                },
+                "description": {
+                  "type": "string"
+                },
+                "appLink": {
+                  "type": "string",
+                  "maxLength": 200
+                },
+                "extraData": {
+                  "description": "Any JSON value."
+                },
+                "landingLink": {
+                  "type": "string",
+                  "maxLength": 200
+                },
+                "isActive": {
+                  "type": "boolean"
+                },
+                "nickname": {
+                  "type": "string",
+                  "maxLength": 40
+                }
+              },
+              "required": [
+                "id",
+                "name",
+                "description",
+                "appLink",
+                "extraData",
+                "landingLink",
+                "isActive",
+                "nickname"
+              ]
+            }
+          },
+          "required": [
+            "product"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "rpc.discover",
+      "summary": "This service's OpenRPC document (protocol/openrpc.json).",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "document",
+        "schema": {
+          "type": "object",
+          "description": "An OpenRPC 1.3 document."
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "session.list",
+      "summary": "The caller's sessions, newest first, the current one marked.",
+      "description": "`limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "sessions",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "allOf": [
+                  {
+                    "$ref": "#/components/schemas/Session"
+                  },
+                  {
+                    "type": "object",
+                    "properties": {
+                      "current": {
+                        "type": "boolean"
+                      }
+                    },
+                    "required": [
+                      "current"
+                    ]
+                  }
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "session.revoke",
+      "summary": "Revokes one of the caller's sessions.",
+      "description": "Not the caller's: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "sessionId",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/UUID"
+          }
+        }
+      ],
+      "result": {
+        "name": "revoked",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "revoked": {
+              "const": true
+            },
+            "sessionId": {
+              "$ref": "#/components/schemas/UUID"
+            }
+          },
+          "required": [
+            "revoked",
+            "sessionId"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "session.revokeAll",
+      "summary": "Revokes every running session of the caller.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "exceptCurrent",
+          "required": false,
+          "schema": {
+            "type": "boolean",
+            "default": true
+          }
+        }
+      ],
+      "result": {
+        "name": "revoked",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "revoked": {
+              "type": "integer",
+              "description": "How many sessions were revoked."
+            }
+          },
+          "required": [
+            "revoked"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "site.create",
+      "summary": "Adds a site (social apps link to sites).",
+      "description": "Admin `sites.add_site`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `value_required`, `value_too_long`, `domain_invalid` (1000); a domain in use: `site_domain_taken` (1004). Writes an admin-log addition.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "domain",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          },
+          "description": "Stripped; unique; no whitespace."
+        },
+        {
+          "name": "name",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 50
+          }
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "site": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "domain": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "domain",
+                "name"
+              ]
+            }
+          },
+          "required": [
+            "site"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "site.list",
+      "summary": "Sites by id.",
+      "description": "Admin `sites.view_site`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "sites",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "domain": {
+                    "type": "string"
+                  },
+                  "name": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "domain",
+                  "name"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "site.update",
+      "summary": "Changes a site's domain and/or name.",
+      "description": "Admin `sites.change_site`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `value_required`, `value_too_long`, `domain_invalid` (1000); `site_domain_taken` (1004). Writes one admin-log change (`domain`, `name`), none when nothing changed.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "siteId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "domain",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          }
+        },
+        {
+          "name": "name",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 50
+          }
+        }
+      ],
+      "result": {
+        "name": "updated",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "site": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "domain": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "id",
+                "domain",
+                "name"
+              ]
+            },
+            "changed": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "The column names this call changed (as in the admin log); empty when nothing changed."
+            }
+          },
+          "required": [
+            "site",
+            "changed"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "social.disconnect",
+      "summary": "Removes one of the caller's social accounts and its tokens.",
+      "description": "Refused with 1004 `last_login_method` when the user has no usable password and no other social account (they could never log in again). Not the caller's: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "socialAccountId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "result": {
+        "name": "disconnected",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "deleted": {
+              "const": true
+            },
+            "socialAccountId": {
+              "type": "integer"
+            }
+          },
+          "required": [
+            "deleted",
+            "socialAccountId"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "social.list",
+      "summary": "The caller's social accounts, by id.",
+      "description": "Provider tokens are never shown. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "accounts",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "provider": {
+                    "type": "string"
+                  },
+                  "uid": {
+                    "type": "string"
+                  },
+                  "lastLogin": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "dateJoined": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "extraData": {
+                    "description": "JSON value as stored."
+                  },
+                  "userId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "provider",
+                  "uid",
+                  "lastLogin",
+                  "dateJoined",
+                  "extraData",
+                  "userId"
+                ],
+                "description": "A socialaccount_socialaccount row. Provider tokens are never returned."
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "required": [
+            "items",
+            "nextCursor"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "social.login",
+      "summary": "Logs in (or signs up) a user the parent authenticated with a provider.",
+      "description": "No token: the parent calls this once it finished the provider's OAuth flow. A known (provider, uid) logs its user in (inactive: `account_inactive`, 1001) and replaces `extraData` when given. An unknown one whose `email` belongs to an existing account is linked to it only when `emailVerified` is true; otherwise 1004 `email_taken`, so an unverified provider email cannot take over an account. When the account had not verified that address itself, whoever set its password may not own the address (an attacker can sign up with a victim's email first), so, like django-allauth's wipe_password, the password becomes unusable and the user's other sessions are revoked; the address becomes verified. Otherwise a new user is created (`created: true`): active, unusable password, profile, the email as primary address (verified = emailVerified), group `trial`; an email is then required (`email_required`, 1000). `last_login` of the user and the social account are set. With `accessToken`, the token (and `tokenSecret`, `expiresAt`) is stored for (app, account), replacing the previous one: the app is the provider's socialaccount_socialapp with the lowest id; with no app for the provider no token is stored and the login still succeeds. `tokenSecret` or `expiresAt` without `accessToken`: `value_required` (field accessToken). The session token is signed once the session is durable, as for auth.login.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 30
+          }
+        },
+        {
+          "name": "uid",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 191
+          }
+        },
+        {
+          "name": "email",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Stripped and lower-cased."
+        },
+        {
+          "name": "emailVerified",
+          "required": false,
+          "schema": {
+            "type": "boolean",
+            "default": false
+          },
+          "description": "Whether the provider verified the email."
+        },
+        {
+          "name": "extraData",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value; default {}."
+          }
+        },
+        {
+          "name": "accessToken",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "tokenSecret",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "expiresAt",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        },
+        {
+          "name": "clientId",
+          "required": false,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "ipAddress",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 39
+          }
+        },
+        {
+          "name": "userAgent",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "description": "Cut to 1000 characters."
+          }
+        }
+      ],
+      "result": {
+        "name": "login",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "token": {
+              "$ref": "#/components/schemas/Token"
+            },
+            "session": {
+              "$ref": "#/components/schemas/Session"
+            },
+            "user": {
+              "$ref": "#/components/schemas/User"
+            },
+            "created": {
+              "type": "boolean",
+              "description": "A new user was created."
+            },
+            "socialAccount": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "provider": {
+                  "type": "string"
+                },
+                "uid": {
+                  "type": "string"
+                },
+                "lastLogin": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "dateJoined": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "extraData": {
+                  "description": "JSON value as stored."
+                },
+                "userId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "provider",
+                "uid",
+                "lastLogin",
+                "dateJoined",
+                "extraData",
+                "userId"
+              ],
+              "description": "A socialaccount_socialaccount row. Provider tokens are never returned."
+            }
+          },
+          "required": [
+            "token",
+            "session",
+            "user",
+            "created",
+            "socialAccount"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "socialapp.create",
+      "summary": "Adds the app (OAuth client) of a provider.",
+      "description": "Admin `socialaccount.add_socialapp`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). The secret is stored and never returned. `siteIds` (default [1]; a repeated id counts once) go to socialaccount_socialapp_sites; an unknown site: Not found. `value_required` (blank provider, name, clientId), `value_too_long` (1000). Writes an admin-log addition.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "provider",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 30
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 40
+          }
+        },
+        {
+          "name": "clientId",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 191
+          }
+        },
+        {
+          "name": "secret",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "maxLength": 191
+          }
+        },
+        {
+          "name": "key",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 191,
+            "default": ""
+          }
+        },
+        {
+          "name": "siteIds",
+          "required": false,
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "integer"
+            },
+            "default": [
+              1
+            ]
+          }
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "socialApp": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "provider": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "clientId": {
+                  "type": "string"
+                },
+                "key": {
+                  "type": "string"
+                },
+                "siteIds": {
+                  "type": "array",
+                  "items": {
+                    "type": "integer"
+                  }
+                }
+              },
+              "required": [
+                "id",
+                "provider",
+                "name",
+                "clientId",
+                "key",
+                "siteIds"
+              ],
+              "description": "A socialaccount_socialapp row with its sites; `secret` is never returned."
+            }
+          },
+          "required": [
+            "socialApp"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "socialapp.list",
+      "summary": "Social apps, by id (never their secret).",
+      "description": "Admin `socialaccount.view_socialapp`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "apps",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "provider": {
+                    "type": "string"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "clientId": {
+                    "type": "string"
+                  },
+                  "key": {
+                    "type": "string"
+                  },
+                  "siteIds": {
+                    "type": "array",
+                    "items": {
+                      "type": "integer"
+                    }
+                  }
+                },
+                "required": [
+                  "id",
+                  "provider",
+                  "name",
+                  "clientId",
+                  "key",
+                  "siteIds"
+                ],
+                "description": "A socialaccount_socialapp row with its sites; `secret` is never returned."
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "required": [
+            "items",
+            "nextCursor"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "subscription.cancel",
+      "summary": "Cancels the caller's subscription of a product; access lasts until periodEnd.",
+      "description": "Status becomes `canceled` (a paid one keeps group `paid` until `periodEnd`); canceling again changes nothing. No subscription: Not found; an expired one: `subscription_expired` (1006).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "productId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        }
+      ],
+      "result": {
+        "name": "canceled",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "subscription": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "productId": {
+                  "type": "integer"
+                },
+                "periodStart": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "periodEnd": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "groupId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "status": {
+                  "enum": [
+                    "trial",
+                    "active",
+                    "expired",
+                    "canceled"
+                  ]
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "planId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              },
+              "required": [
+                "id",
+                "userId",
+                "productId",
+                "periodStart",
+                "periodEnd",
+                "groupId",
+                "createdAt",
+                "status",
+                "updatedAt",
+                "planId"
+              ]
+            }
+          },
+          "required": [
+            "subscription"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Expired"
+        }
+      ]
+    },
+    {
+      "name": "subscription.get",
+      "summary": "The caller's subscriptions, oldest first.",
+      "description": "The expiry rule runs first: a subscription whose period has ended reads (and is stored) as `expired`, and the caller's groups follow (§8.6).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "productId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "Only this product's (at most one)."
+        }
+      ],
+      "result": {
+        "name": "subscriptions",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "subscriptions": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "$ref": "#/components/schemas/UUID"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  },
+                  "productId": {
+                    "type": "integer"
+                  },
+                  "periodStart": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "periodEnd": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "groupId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "createdAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "status": {
+                    "enum": [
+                      "trial",
+                      "active",
+                      "expired",
+                      "canceled"
+                    ]
+                  },
+                  "updatedAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "planId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  }
+                },
+                "required": [
+                  "id",
+                  "userId",
+                  "productId",
+                  "periodStart",
+                  "periodEnd",
+                  "groupId",
+                  "createdAt",
+                  "status",
+                  "updatedAt",
+                  "planId"
+                ]
+              }
+            }
+          },
+          "required": [
+            "subscriptions"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "subscription.history",
+      "summary": "History rows (renewals, voucher grants), newest first.",
+      "description": "The caller's own; another user's needs admin `subscriptions.view_history` (else `permission_denied`, 1002). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "userId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "Default the caller."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "history",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "timestamp": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "pricePaid": {
+                    "type": "integer"
+                  },
+                  "updatedPeriodStart": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "updatedPeriodEnd": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "adminId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "updatedSubscriptionGroupId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "userId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "timestamp",
+                  "pricePaid",
+                  "updatedPeriodStart",
+                  "updatedPeriodEnd",
+                  "adminId",
+                  "updatedSubscriptionGroupId",
+                  "userId"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "subscription.renew",
+      "summary": "Extends a user's subscription of the plan's product by the plan's period.",
+      "description": "Admin `subscriptions.change_subscription`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. The period grows by `periodDays` from max(now, periodEnd) (a lapsed or new subscription starts now; `periodStart` is kept while the subscription runs), status `active`, the plan, group `paid` on the subscription; the user joins group `paid` and leaves `trial`. A `subscriptions_history` row records the added stretch (`updatedPeriodStart`…`updatedPeriodEnd`), the price and the admin. The same operation runs, without an admin, when a payment settles. Unknown user or plan: Not found; `pricePaid` < 0: `value_out_of_range`.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "userId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "planId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "pricePaid",
+          "required": false,
+          "schema": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "description": "Whole Rupiah; default the plan's price."
+        },
+        {
+          "name": "idempotencyKey",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 255
+          },
+          "description": "Stripe's rule, scoped to (method, calling user): the same key with the same params within 24 h returns the first successful result again without acting; with other params `idempotency_mismatch` (1004). Params are compared as decoded (key order and the token do not matter). A failed call stores nothing; keys older than 24 h are forgotten."
+        }
+      ],
+      "result": {
+        "name": "renewed",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "subscription": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "productId": {
+                  "type": "integer"
+                },
+                "periodStart": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "periodEnd": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "groupId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "status": {
+                  "enum": [
+                    "trial",
+                    "active",
+                    "expired",
+                    "canceled"
+                  ]
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "planId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              },
+              "required": [
+                "id",
+                "userId",
+                "productId",
+                "periodStart",
+                "periodEnd",
+                "groupId",
+                "createdAt",
+                "status",
+                "updatedAt",
+                "planId"
+              ]
+            },
+            "history": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "timestamp": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "pricePaid": {
+                  "type": "integer"
+                },
+                "updatedPeriodStart": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedPeriodEnd": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "adminId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "updatedSubscriptionGroupId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "userId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "timestamp",
+                "pricePaid",
+                "updatedPeriodStart",
+                "updatedPeriodEnd",
+                "adminId",
+                "updatedSubscriptionGroupId",
+                "userId"
+              ]
+            }
+          },
+          "required": [
+            "subscription",
+            "history"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "system.clock.advance",
+      "summary": "Moves the test clock forward by `seconds`.",
+      "description": "Only with `--allow-test-clock`; otherwise Method not found (-32601). Freezes the clock if it was running.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "seconds",
+          "required": true,
+          "schema": {
+            "type": "number"
+          }
+        }
+      ],
+      "result": {
+        "name": "clock",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "now": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          },
+          "required": [
+            "now"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "system.clock.set",
+      "summary": "Freezes the service clock at `now` (test clock).",
+      "description": "Only with `--allow-test-clock`; otherwise Method not found (-32601). Every time-dependent rule follows this clock; from now on time stands still and moves only by system.clock.advance.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "now",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "description": "Any RFC 3339 offset."
+        }
+      ],
+      "result": {
+        "name": "clock",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "now": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          },
+          "required": [
+            "now"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "system.health",
+      "summary": "Liveness, version and database facts.",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "health",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "status": {
+              "const": "ok"
+            },
+            "version": {
+              "type": "string"
+            },
+            "schemaVersion": {
+              "type": "integer"
+            },
+            "database": {
+              "type": "object",
+              "properties": {
+                "path": {
+                  "type": "string"
+                },
+                "journalMode": {
+                  "type": "string"
+                },
+                "sizeBytes": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "path",
+                "journalMode",
+                "sizeBytes"
+              ]
+            },
+            "uptimeSeconds": {
+              "type": "number"
+            }
+          },
+          "required": [
+            "status",
+            "version",
+            "schemaVersion",
+            "database",
+            "uptimeSeconds"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "system.shutdown",
+      "summary": "Answers, then exits cleanly as at EOF (every request read before it is finished first).",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "shutdown",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "ok": {
+              "const": true
+            }
+          },
+          "required": [
+            "ok"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "user.changePassword",
+      "summary": "Changes the caller's password after checking the current one.",
+      "description": "A wrong current password: `invalid_credentials` (1001, data.field `currentPassword`). Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`. (data.field `newPassword`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "currentPassword",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "newPassword",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "revokeOtherSessions",
+          "required": false,
+          "schema": {
+            "type": "boolean",
+            "default": true
+          }
+        }
+      ],
+      "result": {
+        "name": "changed",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "changed": {
+              "const": true
+            },
+            "revokedSessions": {
+              "type": "integer"
+            }
+          },
+          "required": [
+            "changed",
+            "revokedSessions"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "user.delete",
+      "summary": "Self-service account deletion.",
+      "description": "Sessions, devices, social accounts and tokens, email addresses, profile, groups and permissions are removed; the user row is anonymised (inactive, placeholder email, no names, unusable password); payments and subscription history stay. The old email can register again. A wrong password: `invalid_credentials` (1001).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "password",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "deleted",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "deleted": {
+              "const": true
+            }
+          },
+          "required": [
+            "deleted"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "user.me",
+      "summary": "Everything about the caller.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        }
+      ],
+      "result": {
+        "name": "me",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "user": {
+              "$ref": "#/components/schemas/User"
+            },
+            "profile": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "properties": {
+                "userId": {
+                  "type": "integer"
+                },
+                "phone": {
+                  "type": "string"
+                },
+                "photo": {
+                  "type": "string"
+                },
+                "extraData": {
+                  "description": "Any JSON value, or null."
+                },
+                "categoryId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "emails": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "email": {
+                    "type": "string"
+                  },
+                  "verified": {
+                    "type": "boolean"
+                  },
+                  "primary": {
+                    "type": "boolean"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "email",
+                  "verified",
+                  "primary",
+                  "userId"
+                ]
+              }
+            },
+            "groups": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "name": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "id",
+                  "name"
+                ]
+              }
+            },
+            "permissions": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              },
+              "description": "Every permission has_perm grants, as sorted `app_label.codename`."
+            },
+            "subscriptions": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "description": "A subscriptions_subscription record (§8.6)."
+              }
+            }
+          },
+          "required": [
+            "user",
+            "profile",
+            "emails",
+            "groups",
+            "permissions",
+            "subscriptions"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        }
+      ]
+    },
+    {
+      "name": "user.register",
+      "summary": "Creates an active account, its profile, its primary unverified address and a confirmation; puts it in group `trial`.",
+      "description": "Errors: `email_invalid`, `value_too_long` (1000); Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`. Unknown category: Not found; an address any account uses: `email_taken` (1004).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "email",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Stripped and lower-cased."
+        },
+        {
+          "name": "password",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "firstName",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 150
+          }
+        },
+        {
+          "name": "lastName",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 150
+          }
+        },
+        {
+          "name": "phone",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 17
+          }
+        },
+        {
+          "name": "categoryId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "ipAddress",
+          "required": false,
+          "schema": {
+            "type": "string"
+          },
+          "description": "The client's address (informational)."
+        }
+      ],
+      "result": {
+        "name": "registered",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "user": {
+              "$ref": "#/components/schemas/User"
+            },
+            "confirmation": {
+              "$ref": "#/components/schemas/Confirmation"
+            }
+          },
+          "required": [
+            "user",
+            "confirmation"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "user.updateProfile",
+      "summary": "Changes only the fields given.",
+      "description": "`value_too_long` (1000); unknown category: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "firstName",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 150
+          }
+        },
+        {
+          "name": "lastName",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 150
+          }
+        },
+        {
+          "name": "phone",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 17
+          }
+        },
+        {
+          "name": "photo",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "maxLength": 100
+          }
+        },
+        {
+          "name": "categoryId",
+          "required": false,
+          "schema": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "description": "null clears it."
+        },
+        {
+          "name": "extraData",
+          "required": false,
+          "schema": {
+            "description": "Any JSON value; null clears it."
+          }
+        }
+      ],
+      "result": {
+        "name": "profile",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "user": {
+              "$ref": "#/components/schemas/User"
+            },
+            "profile": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "properties": {
+                "userId": {
+                  "type": "integer"
+                },
+                "phone": {
+                  "type": "string"
+                },
+                "photo": {
+                  "type": "string"
+                },
+                "extraData": {
+                  "description": "Any JSON value, or null."
+                },
+                "categoryId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              }
+            }
+          },
+          "required": [
+            "user",
+            "profile"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "voucher.claim",
+      "summary": "Claims a voucher: days of access to a product.",
+      "description": "Checked in this order: unknown code: Not found; inactive: `voucher_inactive`; before validFrom: `voucher_not_yet_valid`; at or after validTo: `voucher_expired` (all 1006); `productId` omitted while zero or several products are active: `product_required` (1000); unknown product: Not found; inactive product: `product_inactive` (1004); claimed by this user before: `already_claimed` (1004); a bound voucher with `usage` claims: `voucher_exhausted` (1004) — enforced by one conditional insert in the writer's transaction, so concurrent claims from any number of processes never exceed `usage`. The claim grants `vouchers.grantDays` (default 30) days: a running subscription is extended from its periodEnd (status, plan and group kept); a new or lapsed one becomes `trial` for that long (group `trial`, no plan). A history row with pricePaid 0 records it.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "code",
+          "required": true,
+          "schema": {
+            "type": "string"
+          },
+          "description": "Case-insensitive."
+        },
+        {
+          "name": "productId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "May be omitted when exactly one product is active."
+        }
+      ],
+      "result": {
+        "name": "claimed",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "claim": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "redeemed": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "voucherId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "redeemed",
+                "userId",
+                "voucherId"
+              ]
+            },
+            "subscription": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "$ref": "#/components/schemas/UUID"
+                },
+                "userId": {
+                  "type": "integer"
+                },
+                "productId": {
+                  "type": "integer"
+                },
+                "periodStart": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "periodEnd": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "groupId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "status": {
+                  "enum": [
+                    "trial",
+                    "active",
+                    "expired",
+                    "canceled"
+                  ]
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "planId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              },
+              "required": [
+                "id",
+                "userId",
+                "productId",
+                "periodStart",
+                "periodEnd",
+                "groupId",
+                "createdAt",
+                "status",
+                "updatedAt",
+                "planId"
+              ]
+            }
+          },
+          "required": [
+            "claim",
+            "subscription"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Expired"
+        }
+      ]
+    },
+    {
+      "name": "voucher.claims",
+      "summary": "A voucher's claims by id.",
+      "description": "Admin `vouchers.view_invitationclaimed`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. Unknown voucher: Not found. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "voucherId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "claims",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "redeemed": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "userId": {
+                    "type": "integer"
+                  },
+                  "voucherId": {
+                    "type": "integer"
+                  }
+                },
+                "required": [
+                  "id",
+                  "redeemed",
+                  "userId",
+                  "voucherId"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "voucher.create",
+      "summary": "Adds an invitation voucher.",
+      "description": "Admin `vouchers.add_invitation`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. `voucher_code_taken` / `voucher_name_taken` (1004); unknown user: Not found; `usage` < 0: `value_out_of_range`.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "code",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64
+          },
+          "description": "Stored upper-cased (`code`) and lower-cased (`codeL`, unique); surrounding spaces dropped."
+        },
+        {
+          "name": "name",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 225
+          },
+          "description": "Unique."
+        },
+        {
+          "name": "validFrom",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        },
+        {
+          "name": "validTo",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "description": "Must be after validFrom (`invalid_window`, 1000)."
+        },
+        {
+          "name": "bound",
+          "required": true,
+          "schema": {
+            "type": "boolean"
+          },
+          "description": "true: at most `usage` claims in total; false: unlimited."
+        },
+        {
+          "name": "usage",
+          "required": true,
+          "schema": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        {
+          "name": "userId",
+          "required": false,
+          "schema": {
+            "type": "integer"
+          },
+          "description": "The user the invitation belongs to (who hands it out); informational, it does not restrict who may claim."
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          },
+          "description": "Default true."
+        }
+      ],
+      "result": {
+        "name": "created",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "voucher": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "code": {
+                  "type": "string",
+                  "description": "Upper-cased."
+                },
+                "codeL": {
+                  "type": "string",
+                  "description": "Lower-cased; unique."
+                },
+                "validFrom": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "validTo": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "bound": {
+                  "type": "boolean"
+                },
+                "usage": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "isActive": {
+                  "type": "boolean"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "userId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "claimed": {
+                  "type": "integer",
+                  "description": "Claims so far (not a column)."
+                }
+              },
+              "required": [
+                "id",
+                "createdAt",
+                "updatedAt",
+                "code",
+                "codeL",
+                "validFrom",
+                "validTo",
+                "bound",
+                "usage",
+                "isActive",
+                "name",
+                "userId",
+                "claimed"
+              ]
+            }
+          },
+          "required": [
+            "voucher"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "voucher.get",
+      "summary": "What anyone may know of a voucher (public).",
+      "description": "Codes match case-insensitively. `remaining` = usage − claims (never below 0) for a bound voucher, null for an unbound one. Unknown code: Not found.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "code",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "voucher",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "code": {
+              "type": "string"
+            },
+            "isActive": {
+              "type": "boolean"
+            },
+            "validFrom": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "validTo": {
+              "$ref": "#/components/schemas/Timestamp"
+            },
+            "remaining": {
+              "type": [
+                "integer",
+                "null"
+              ],
+              "minimum": 0
+            }
+          },
+          "required": [
+            "code",
+            "isActive",
+            "validFrom",
+            "validTo",
+            "remaining"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        }
+      ]
+    },
+    {
+      "name": "voucher.list",
+      "summary": "Vouchers by id, each with `claimed`.",
+      "description": "Admin `vouchers.view_invitation`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          },
+          "description": "Only active (true) or inactive (false) ones."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
+      "result": {
+        "name": "vouchers",
+        "schema": {
+          "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
+          "properties": {
+            "items": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "properties": {
+                  "id": {
+                    "type": "integer"
+                  },
+                  "createdAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "updatedAt": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "code": {
+                    "type": "string",
+                    "description": "Upper-cased."
+                  },
+                  "codeL": {
+                    "type": "string",
+                    "description": "Lower-cased; unique."
+                  },
+                  "validFrom": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "validTo": {
+                    "$ref": "#/components/schemas/Timestamp"
+                  },
+                  "bound": {
+                    "type": "boolean"
+                  },
+                  "usage": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "isActive": {
+                    "type": "boolean"
+                  },
+                  "name": {
+                    "type": "string"
+                  },
+                  "userId": {
+                    "type": [
+                      "integer",
+                      "null"
+                    ]
+                  },
+                  "claimed": {
+                    "type": "integer",
+                    "description": "Claims so far (not a column)."
+                  }
+                },
+                "required": [
+                  "id",
+                  "createdAt",
+                  "updatedAt",
+                  "code",
+                  "codeL",
+                  "validFrom",
+                  "validTo",
+                  "bound",
+                  "usage",
+                  "isActive",
+                  "name",
+                  "userId",
+                  "claimed"
+                ]
+              }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    },
+    {
+      "name": "voucher.update",
+      "summary": "Changes the fields given of a voucher.",
+      "description": "Admin `vouchers.change_invitation`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). Writes one `django_admin_log` row per change. `voucher_code_taken` / `voucher_name_taken` (1004); unknown user: Not found; `usage` < 0: `value_out_of_range`. Lowering `usage` below the claims made refuses further claims; it undoes none.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "token",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/Token"
+          },
+          "description": "The caller's session token."
+        },
+        {
+          "name": "voucherId",
+          "required": true,
+          "schema": {
+            "type": "integer"
+          }
+        },
+        {
+          "name": "code",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64
+          },
+          "description": "Stored upper-cased (`code`) and lower-cased (`codeL`, unique); surrounding spaces dropped."
+        },
+        {
+          "name": "name",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 225
+          },
+          "description": "Unique."
+        },
+        {
+          "name": "validFrom",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        },
+        {
+          "name": "validTo",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "description": "Must be after validFrom (`invalid_window`, 1000)."
+        },
+        {
+          "name": "bound",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          },
+          "description": "true: at most `usage` claims in total; false: unlimited."
+        },
+        {
+          "name": "usage",
+          "required": false,
+          "schema": {
+            "type": "integer",
+            "minimum": 0
+          }
+        },
+        {
+          "name": "userId",
+          "required": false,
+          "schema": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "description": "The user the invitation belongs to (who hands it out); informational, it does not restrict who may claim. null clears it."
+        },
+        {
+          "name": "isActive",
+          "required": false,
+          "schema": {
+            "type": "boolean"
+          }
+        }
+      ],
+      "result": {
+        "name": "updated",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "voucher": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "createdAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "updatedAt": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "code": {
+                  "type": "string",
+                  "description": "Upper-cased."
+                },
+                "codeL": {
+                  "type": "string",
+                  "description": "Lower-cased; unique."
+                },
+                "validFrom": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "validTo": {
+                  "$ref": "#/components/schemas/Timestamp"
+                },
+                "bound": {
+                  "type": "boolean"
+                },
+                "usage": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "isActive": {
+                  "type": "boolean"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "userId": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                },
+                "claimed": {
+                  "type": "integer",
+                  "description": "Claims so far (not a column)."
+                }
+              },
+              "required": [
+                "id",
+                "createdAt",
+                "updatedAt",
+                "code",
+                "codeL",
+                "validFrom",
+                "validTo",
+                "bound",
+                "usage",
+                "isActive",
+                "name",
+                "userId",
+                "claimed"
+              ]
+            }
+          },
+          "required": [
+            "voucher"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/Forbidden"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        }
+      ]
+    },
+    {
+      "name": "websession.clearExpired",
+      "summary": "Django's clearsessions: removes expired web sessions.",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "cleared",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "deleted": {
+              "type": "integer"
+            }
+          },
+          "required": [
+            "deleted"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "websession.delete",
+      "summary": "Deletes a web session.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "sessionKey",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "deleted",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "deleted": {
+              "type": "boolean"
+            }
+          },
+          "required": [
+            "deleted"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "websession.load",
+      "summary": "Reads a web session.",
+      "description": "null when absent or expired.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "sessionKey",
+          "required": true,
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "session",
+        "schema": {
+          "oneOf": [
+            {
+              "type": "object",
+              "properties": {
+                "data": {
+                  "type": [
+                    "string",
+                    "object",
+                    "array"
+                  ]
+                },
+                "expireDate": {
+                  "$ref": "#/components/schemas/Timestamp"
+                }
+              },
+              "required": [
+                "data",
+                "expireDate"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        }
+      ]
+    },
+    {
+      "name": "websession.save",
+      "summary": "Stores a web session (`django_session`) of the parent.",
+      "description": "A malformed key: `invalid_session_key` (1000).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "sessionKey",
+          "required": false,
+          "schema": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9]{1,40}$"
+          },
+          "description": "Made (32 characters of [a-z0-9]) when absent."
+        },
+        {
+          "name": "data",
+          "required": true,
+          "schema": {
+            "type": [
+              "string",
+              "object",
+              "array"
+            ]
+          },
+          "description": "A string is stored as is (Django's encoded session data); objects and arrays as JSON text."
+        },
+        {
+          "name": "expireDate",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "description": "Default: two weeks from now."
+        }
+      ],
+      "result": {
+        "name": "saved",
+        "schema": {
+          "type": "object",
+          "properties": {
+            "sessionKey": {
+              "type": "string"
+            },
+            "expireDate": {
+              "$ref": "#/components/schemas/Timestamp"
+            }
+          },
+          "required": [
+            "sessionKey",
+            "expireDate"
+          ]
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
+        }
+      ]
+    }
+  ]
 }
 """##
 }

@@ -26,6 +26,8 @@ struct Server {
             mapError: { ErrorMapping.rpcError(for: $0, logger: logger) })
         shutdown.onShutdown { pipeline.close() }
         pipeline.start()
+        let maintenance = Maintenance(services: services)
+        maintenance.start()
 
         let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
@@ -50,6 +52,7 @@ struct Server {
 
         await pipeline.waitUntilFinished()
         signals.forEach { $0.cancel() }
+        maintenance.stop()
         try services.database.close()
         logger.info("stopped cleanly", metadata: ["responses": "\(output.framesWritten)"])
     }

@@ -1,0 +1,42 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// The columns an admin update sets, compared with the stored row: only real changes are
+/// written, and their column names go into the admin log (Django logs `form.changed_data`).
+struct ColumnChanges {
+    private let current: Row
+    private(set) var assignments: [(column: String, value: DatabaseValue)] = []
+
+    init(current: Row) {
+        self.current = current
+    }
+
+    var changedColumns: [String] { assignments.map(\.column) }
+
+    /// Sets `column` when a value is given and differs from the stored one.
+    mutating func set(_ column: String, _ value: (any DatabaseValueConvertible)?) {
+        guard let value else { return }
+        let new = value.databaseValue
+        if current[column] as DatabaseValue != new { assignments.append((column, new)) }
+    }
+
+    /// Sets a nullable JSON column from a patch (null clears it), comparing values, not spelling.
+    mutating func setJSON(_ column: String, _ patch: Patch<JSONValue>) {
+        let stored = (current[column] as String?).flatMap { try? JSONParser.parse(Array($0.utf8)) }
+        switch patch {
+        case .absent: return
+        case .null: if stored != nil { assignments.append((column, .null)) }
+        case .value(let value): if stored != value { assignments.append((column, value.databaseText.databaseValue)) }
+        }
+    }
+
+    /// Writes the changes to the row of `table` whose `id` is `id`; nothing when nothing changed.
+    func apply(_ db: Database, table: String, id: some DatabaseValueConvertible, extra: [(String, DatabaseValue)] = []) throws {
+        guard !assignments.isEmpty else { return }
+        let all = assignments.map { ($0.column, $0.value) } + extra
+        let sets = all.map { "\"\($0.0)\" = ?" }.joined(separator: ", ")
+        try db.execute(sql: "UPDATE \"\(table)\" SET \(sets) WHERE id = ?",
+                       arguments: StatementArguments(all.map(\.1) + [id.databaseValue]))
+    }
+}

@@ -1,0 +1,82 @@
+import Crypto
+import TobaRPC
+
+/// A Midtrans HTTP notification as the parent received it (§8.7). The signed fields are kept
+/// exactly as sent (a string as is, a number in its JSON spelling).
+public struct MidtransNotification: Sendable {
+    public let body: JSONObject
+    public let orderId: String
+    public let statusCode: String
+    public let grossAmount: String
+    public let signatureKey: String
+    public let transactionStatus: String
+    public let fraudStatus: String?
+
+    /// A required field is missing (`missing`) or neither a string nor a number (`type`).
+    public struct Invalid: Error, Sendable {
+        public let reason: String
+        public let field: String
+    }
+
+    public init(body: JSONObject) throws(Invalid) {
+        func field(_ name: String) throws(Invalid) -> String {
+            switch body[name] {
+            case .string(let text)?: return text
+            case .number(let number)?: return number.text
+            case nil, .null?: throw Invalid(reason: "missing", field: name)
+            default: throw Invalid(reason: "type", field: name)
+            }
+        }
+        self.body = body
+        orderId = try field("order_id")
+        statusCode = try field("status_code")
+        grossAmount = try field("gross_amount")
+        signatureKey = try field("signature_key")
+        transactionStatus = try field("transaction_status")
+        fraudStatus = body["fraud_status"]?.stringValue
+    }
+
+    /// Hex SHA-512 of `order_id + status_code + gross_amount + serverKey`, compared in constant time.
+    public func hasValidSignature(serverKey: String) -> Bool {
+        let expected = Array(HexDigest.string(SHA512.hash(data: Array((orderId + statusCode + grossAmount + serverKey).utf8))).utf8)
+        let given = Array(signatureKey.lowercased().utf8)
+        guard expected.count == given.count else { return false }
+        return zip(expected, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Whether this notification means the money is in: `settlement`, or `capture` with
+    /// `fraud_status` `accept`.
+    var isPaid: Bool {
+        transactionStatus == "settlement" || (transactionStatus == "capture" && fraudStatus == "accept")
+    }
+
+    /// Midtrans sends `capture` and `settlement` (and refunds, chargebacks) with status code 200.
+    /// `transaction_status` is not signed but `status_code` is, so a success status under another
+    /// code (a pending notification's signature with the status swapped) is not believed.
+    var isConsistent: Bool {
+        PaymentStatus.successes.contains(transactionStatus) ? statusCode == "200" : true
+    }
+
+    /// `gross_amount` as whole Rupiah when it is a plain decimal whose fraction is all zeros
+    /// (`"100000.00"` → 100000); nil otherwise.
+    var wholeAmount: Int64? {
+        let parts = grossAmount.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+              parts.count == 1 || parts[1].allSatisfy({ $0 == "0" })
+        else { return nil }
+        return Int64(whole)
+    }
+}
+
+/// Lowercase hexadecimal text of bytes (digests).
+enum HexDigest {
+    static func string(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef")
+        var out = ""
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return out
+    }
+}

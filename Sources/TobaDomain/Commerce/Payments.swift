@@ -1,0 +1,83 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Payments (§8.7, `payments_product`): one row per order sent to Midtrans. The gateway's
+/// notifications are handled in `Payments+Notify.swift`.
+public final class Payments: Sendable {
+    let clock: ServiceClock
+    let settings: Settings
+    let subscriptions: Subscriptions
+
+    public init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
+        self.clock = clock
+        self.settings = settings
+        self.subscriptions = subscriptions
+    }
+
+    /// `payment.create`: a pending payment for `planId` (its product must be active). Its id is
+    /// the order id for the gateway. `{payment}`; with `idempotencyKey`, Stripe's rule (per user).
+    public func create(_ db: Database, user: AuthUser, planId: Int64, idempotencyKey: String?) throws -> JSONValue {
+        let now = clock.now()
+        return try Idempotency.run(db, key: idempotencyKey, method: "payment.create", userId: user.id,
+                                   params: ["planId": .number(JSONNumber(planId))], now: now) {
+            let plan = try Store.terms(db, planId: planId)
+            _ = try Store.activeProduct(db, productId: plan.productId)
+            let orderId = UUIDText.random()
+            let details: JSONValue = [
+                "orderId": .string(orderId), "grossAmount": .number(JSONNumber(plan.price)),
+                "currency": "IDR", "planId": .number(JSONNumber(plan.id)),
+            ]
+            try db.execute(sql: """
+                INSERT INTO payments_product
+                    (id, transaction_status, transaction_details, created_at, updated_at, subscription_plan_id, user_id, deleted_at)
+                VALUES (?, 'pending', ?, ?, ?, ?, ?, NULL)
+                """, arguments: [UUIDText.storage(orderId)!, details.databaseText, now, now, plan.id, user.id])
+            return ["payment": try payment(db, id: orderId)]
+        }
+    }
+
+    /// `payment.list`: payments not deleted, newest first: the caller's, or `userId`'s with
+    /// admin `payments.view_product`.
+    public func list(_ db: Database, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
+        let target = userId ?? user.id
+        if target != user.id { try PermissionChecker.requireAdmin(db, user, "payments.view_product") }
+        return try Page.fetch(db, table: "payments_product", page: page, order: .newestFirst(column: "created_at"),
+                              where: "user_id = ? AND deleted_at IS NULL", arguments: [target])
+    }
+
+    /// `payment.get`: `{payment}`. The owner sees their payments not deleted; an admin with
+    /// `payments.view_product` sees any, deleted ones included. Anyone else: Not found.
+    public func get(_ db: Database, user: AuthUser, paymentId: String) throws -> JSONValue {
+        guard let key = UUIDText.storage(paymentId),
+              let row = try Row.fetchOne(db, sql: "SELECT user_id, deleted_at FROM payments_product WHERE id = ?", arguments: [key])
+        else { throw DomainError.notFound("payment") }
+        let own = row["user_id"] as Int64 == user.id && (row["deleted_at"] as String?) == nil
+        guard try own || (user.isStaff && PermissionChecker.hasPerm(db, userId: user.id, permission: "payments.view_product")) else {
+            throw DomainError.notFound("payment")
+        }
+        return ["payment": try payment(db, id: paymentId)]
+    }
+
+    /// `payment.delete` (admin `payments.delete_product`): a soft delete (`deleted_at` set; the
+    /// row stays for accounting but leaves every list). Deleting again changes nothing. `{payment}`.
+    public func delete(_ db: Database, admin: AuthUser, paymentId: String) throws -> JSONValue {
+        guard let key = UUIDText.storage(paymentId),
+              let row = try Row.fetchOne(db, sql: "SELECT deleted_at FROM payments_product WHERE id = ?", arguments: [key])
+        else { throw DomainError.notFound("payment") }
+        if (row["deleted_at"] as String?) == nil {
+            let now = clock.now()
+            try db.execute(sql: "UPDATE payments_product SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, key])
+            try AdminLog.write(db, userId: admin.id, model: ("payments", "product"), objectId: UUIDText.dashed(key) ?? paymentId,
+                               repr: UUIDText.dashed(key) ?? paymentId, action: .deletion, at: now)
+        }
+        return ["payment": try payment(db, id: paymentId)]
+    }
+
+    func payment(_ db: Database, id: String) throws -> JSONValue {
+        guard let key = UUIDText.storage(id), let record = try RecordJSON.fetch(db, table: "payments_product", id: key) else {
+            throw DomainError.notFound("payment")
+        }
+        return record
+    }
+}

@@ -1,0 +1,103 @@
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Store products (§8.5, `store_product`). Plans are in `Store+Plans.swift`.
+/// The admin rule runs before these (`Bind.admin`); each change writes one admin log row.
+public final class Store: Sendable {
+    let clock: ServiceClock
+
+    public init(clock: ServiceClock) {
+        self.clock = clock
+    }
+
+    /// The columns of a product an admin sets (`product.create` / `product.update`).
+    public struct ProductInput: Sendable {
+        public var name: String?
+        public var description: String?
+        public var appLink: String?
+        public var extraData: Patch<JSONValue>
+        public var landingLink: String?
+        public var isActive: Bool?
+        public var nickname: String?
+
+        public init(name: String?, description: String?, appLink: String?, extraData: Patch<JSONValue>,
+                    landingLink: String?, isActive: Bool?, nickname: String?) {
+            self.name = name
+            self.description = description
+            self.appLink = appLink
+            self.extraData = extraData
+            self.landingLink = landingLink
+            self.isActive = isActive
+            self.nickname = nickname
+        }
+
+        func validate() throws(DomainError) {
+            try InputRules.text(name, max: 40, field: "name", required: true)
+            try InputRules.text(appLink, max: 200, field: "appLink")
+            try InputRules.text(landingLink, max: 200, field: "landingLink")
+            try InputRules.text(nickname, max: 40, field: "nickname")
+        }
+    }
+
+    /// `product.list`: active products by id; every product when `includeInactive`.
+    public func listProducts(_ db: Database, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: "store_product", page: page, where: includeInactive ? "1" : "is_active = 1")
+    }
+
+    /// `product.create`: `{product}`. Text columns default to empty, `isActive` to true.
+    public func createProduct(_ db: Database, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
+        try input.validate()
+        guard let name = input.name else { throw DomainError.validation("value_required", field: "name") }
+        try db.execute(sql: """
+            INSERT INTO store_product (name, description, app_link, extra_data, landing_link, is_active, nickname)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [name, input.description ?? "", input.appLink ?? "", input.extraData.value?.databaseText,
+                             input.landingLink ?? "", input.isActive ?? true, input.nickname ?? ""])
+        let id = db.lastInsertedRowID
+        try AdminLog.write(db, userId: admin.id, model: ("store", "product"), objectId: String(id), repr: name,
+                           action: .addition, at: clock.now())
+        return ["product": try product(db, id: id)]
+    }
+
+    /// `product.update`: changes only the fields given (`extraData: null` clears it). `{product}`.
+    public func updateProduct(_ db: Database, admin: AuthUser, productId: Int64, _ input: ProductInput) throws -> JSONValue {
+        try input.validate()
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM store_product WHERE id = ?", arguments: [productId]) else {
+            throw DomainError.notFound("product")
+        }
+        var changes = ColumnChanges(current: row)
+        changes.set("name", input.name)
+        changes.set("description", input.description)
+        changes.set("app_link", input.appLink)
+        changes.setJSON("extra_data", input.extraData)
+        changes.set("landing_link", input.landingLink)
+        changes.set("is_active", input.isActive)
+        changes.set("nickname", input.nickname)
+        try changes.apply(db, table: "store_product", id: productId)
+        try AdminLog.write(db, userId: admin.id, model: ("store", "product"), objectId: String(productId),
+                           repr: input.name ?? row["name"], action: .change, changedFields: changes.changedColumns, at: clock.now())
+        return ["product": try product(db, id: productId)]
+    }
+
+    func product(_ db: Database, id: Int64) throws -> JSONValue {
+        guard let record = try RecordJSON.fetch(db, table: "store_product", id: id) else { throw DomainError.notFound("product") }
+        return record
+    }
+
+    /// The product a purchase or a voucher claim is for: `productId` when given (it must exist
+    /// and be active), otherwise the only active product.
+    /// - Throws: `product_required` (1000) when omitted while zero or several products are active.
+    static func activeProduct(_ db: Database, productId: Int64?) throws -> Int64 {
+        if let productId {
+            guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
+                throw DomainError.notFound("product")
+            }
+            guard active else { throw DomainError.conflict("product_inactive") }
+            return productId
+        }
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM store_product WHERE is_active = 1 ORDER BY id LIMIT 2")
+        guard ids.count == 1 else { throw DomainError.validation("product_required", field: "productId") }
+        return ids[0]
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Claiming vouchers (`vouchers_invitation_claimed`) and what anyone may know of a voucher.
+extension Vouchers {
+    /// `voucher.claim`: `{claim, subscription}`. Checks, in this order: the code exists (Not
+    /// found), the voucher is active (`voucher_inactive`), `validFrom ≤ now < validTo`
+    /// (`voucher_not_yet_valid`, `voucher_expired`), the product (`product_required`,
+    /// `product_inactive`), one claim per user (`already_claimed`), and for a bound voucher
+    /// fewer than `usage` claims so far (`voucher_exhausted`).
+    ///
+    /// The usage limit is enforced by one conditional INSERT: the count and the insert happen in
+    /// the same statement inside the writer's `BEGIN IMMEDIATE` transaction, which SQLite
+    /// serializes across every process sharing the file, so concurrent claims never overshoot.
+    public func claim(_ db: Database, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
+        let now = clock.now()
+        guard let voucher = try Row.fetchOne(db, sql: """
+            SELECT id, is_active, valid_from, valid_to FROM vouchers_invitation WHERE code_l = ?
+            """, arguments: [Self.lookupKey(code)]) else { throw DomainError.notFound("voucher") }
+        let voucherId: Int64 = voucher["id"]
+        guard voucher["is_active"] as Bool else { throw DomainError.expired("voucher_inactive") }
+        guard now >= voucher["valid_from"] as Timestamp else { throw DomainError.expired("voucher_not_yet_valid") }
+        guard now < voucher["valid_to"] as Timestamp else { throw DomainError.expired("voucher_expired") }
+        let product = try Store.activeProduct(db, productId: productId)
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation_claimed WHERE voucher_id = ? AND user_id = ?",
+                             arguments: [voucherId, user.id]) == true {
+            throw DomainError.conflict("already_claimed")
+        }
+        try db.execute(sql: """
+            INSERT INTO vouchers_invitation_claimed (redeemed, user_id, voucher_id)
+            SELECT ?, ?, v.id FROM vouchers_invitation v
+            WHERE v.id = ? AND (v.bound = 0 OR (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) < v.usage)
+            """, arguments: [now, user.id, voucherId])
+        guard db.changesCount == 1 else { throw DomainError.conflict("voucher_exhausted") }
+        let claimId = db.lastInsertedRowID
+        let grant = try subscriptions.grant(db, userId: user.id, productId: product, days: settings.voucherGrantDays)
+        return [
+            "claim": try RecordJSON.fetch(db, table: "vouchers_invitation_claimed", id: claimId) ?? .null,
+            "subscription": grant.subscription,
+        ]
+    }
+
+    /// `voucher.get` (public): `{code, isActive, validFrom, validTo, remaining}`; `remaining` is
+    /// null for an unbound voucher. Codes match case-insensitively.
+    public func publicInfo(_ db: Database, code: String) throws -> JSONValue {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT v.code, v.is_active, v.valid_from, v.valid_to, v.bound, v.usage,
+                   (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) AS claimed
+            FROM vouchers_invitation v WHERE v.code_l = ?
+            """, arguments: [Self.lookupKey(code)]) else { throw DomainError.notFound("voucher") }
+        let remaining: JSONValue = row["bound"] as Bool
+            ? .number(JSONNumber(max(0, row["usage"] as Int64 - row["claimed"] as Int64))) : .null
+        return [
+            "code": .string(row["code"]), "isActive": .bool(row["is_active"]),
+            "validFrom": .string((row["valid_from"] as Timestamp).rfc3339), "validTo": .string((row["valid_to"] as Timestamp).rfc3339),
+            "remaining": remaining,
+        ]
+    }
+
+    /// `voucher.claims` (admin `vouchers.view_invitationclaimed`): the voucher's claims by id.
+    public func claims(_ db: Database, voucherId: Int64, page: PageRequest) throws -> JSONValue {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) == true else {
+            throw DomainError.notFound("voucher")
+        }
+        return try Page.fetch(db, table: "vouchers_invitation_claimed", page: page, where: "voucher_id = ?", arguments: [voucherId])
+    }
+
+    static func lookupKey(_ code: String) -> String {
+        code.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import TobaRPC
+import TobaStore
+
+/// Invitation vouchers (§8.8, `vouchers_invitation`): the admin side. Claims are in
+/// `Vouchers+Claim.swift`.
+///
+/// `code` is stored upper-cased and `code_l` lower-cased (unique), so codes match
+/// case-insensitively; `name` is unique. `bound` limits the claims to `usage`; an unbound
+/// voucher is unlimited (its `usage` is kept but not enforced). `user_id` names the user the
+/// invitation belongs to (who hands it out); it does not restrict who may claim.
+public final class Vouchers: Sendable {
+    let clock: ServiceClock
+    let settings: Settings
+    let subscriptions: Subscriptions
+
+    public init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
+        self.clock = clock
+        self.settings = settings
+        self.subscriptions = subscriptions
+    }
+
+    /// The columns an admin sets (`voucher.create`: all but `userId`/`isActive` required;
+    /// `voucher.update`: only those given).
+    public struct Input: Sendable {
+        public var code: String?
+        public var name: String?
+        public var validFrom: Timestamp?
+        public var validTo: Timestamp?
+        public var bound: Bool?
+        public var usage: Int64?
+        public var userId: Patch<Int64>
+        public var isActive: Bool?
+
+        public init(code: String?, name: String?, validFrom: Timestamp?, validTo: Timestamp?, bound: Bool?, usage: Int64?,
+                    userId: Patch<Int64>, isActive: Bool?) {
+            self.code = code.map { $0.trimmingCharacters(in: .whitespaces) }
+            self.name = name
+            self.validFrom = validFrom
+            self.validTo = validTo
+            self.bound = bound
+            self.usage = usage
+            self.userId = userId
+            self.isActive = isActive
+        }
+
+        func validate(_ db: Database) throws {
+            try InputRules.text(code, max: 64, field: "code", required: true)
+            try InputRules.text(name, max: 225, field: "name", required: true)
+            try InputRules.range(usage, 0...Int64(Int32.max), field: "usage")
+            if let userId = userId.value,
+               try Bool.fetchOne(db, sql: "SELECT 1 FROM users_user WHERE id = ?", arguments: [userId]) != true {
+                throw DomainError.notFound("user")
+            }
+        }
+    }
+
+    /// `voucher.create` (admin `vouchers.add_invitation`): `{voucher}`.
+    /// - Throws: `voucher_code_taken`, `voucher_name_taken` (1004); `invalid_window` (1000) unless validFrom < validTo.
+    public func create(_ db: Database, admin: AuthUser, _ input: Input) throws -> JSONValue {
+        try input.validate(db)
+        guard let code = input.code, let name = input.name, let from = input.validFrom, let to = input.validTo,
+              let bound = input.bound, let usage = input.usage
+        else { throw DomainError.validation("value_required", field: "code") }
+        guard from < to else { throw DomainError.validation("invalid_window", field: "validTo") }
+        try checkUnique(db, code: code, name: name, except: nil)
+        let now = clock.now()
+        try db.execute(sql: """
+            INSERT INTO vouchers_invitation (created_at, updated_at, code, code_l, valid_from, valid_to, bound, usage, is_active, name, user_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [now, now, code.uppercased(), code.lowercased(), from, to, bound, usage, input.isActive ?? true,
+                             name, input.userId.value])
+        let id = db.lastInsertedRowID
+        try AdminLog.write(db, userId: admin.id, model: ("vouchers", "invitation"), objectId: String(id), repr: name,
+                           action: .addition, at: now)
+        return ["voucher": try voucher(db, id: id)]
+    }
+
+    /// `voucher.update` (admin `vouchers.change_invitation`): changes only the fields given
+    /// (`userId: null` clears it). `{voucher}`.
+    public func update(_ db: Database, admin: AuthUser, voucherId: Int64, _ input: Input) throws -> JSONValue {
+        try input.validate(db)
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) else {
+            throw DomainError.notFound("voucher")
+        }
+        let from: Timestamp = input.validFrom ?? row["valid_from"]
+        let to: Timestamp = input.validTo ?? row["valid_to"]
+        guard from < to else {
+            throw DomainError.validation("invalid_window", field: input.validTo == nil ? "validFrom" : "validTo")
+        }
+        try checkUnique(db, code: input.code, name: input.name, except: voucherId)
+        var changes = ColumnChanges(current: row)
+        changes.set("code", input.code?.uppercased())
+        changes.set("code_l", input.code?.lowercased())
+        changes.set("name", input.name)
+        changes.set("valid_from", input.validFrom)
+        changes.set("valid_to", input.validTo)
+        changes.set("bound", input.bound)
+        changes.set("usage", input.usage)
+        changes.set("is_active", input.isActive)
+        switch input.userId {
+        case .absent: break
+        case .null: changes.set("user_id", DatabaseValue.null)
+        case .value(let id): changes.set("user_id", id)
+        }
+        let now = clock.now()
+        try changes.apply(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.databaseValue)])
+        try AdminLog.write(db, userId: admin.id, model: ("vouchers", "invitation"), objectId: String(voucherId),
+                           repr: input.name ?? row["name"], action: .change, changedFields: changes.changedColumns, at: now)
+        return ["voucher": try voucher(db, id: voucherId)]
+    }
+
+    /// `voucher.list` (admin `vouchers.view_invitation`): vouchers by id, optionally only active
+    /// or inactive ones, each with `claimed`.
+    public func list(_ db: Database, isActive: Bool?, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: "vouchers_invitation", page: page, where: isActive == nil ? "1" : "is_active = ?",
+                       arguments: isActive.map { [$0] } ?? []) { record in try withClaimCount(db, record) }
+    }
+
+    /// The stored record plus `claimed`, the number of claims so far.
+    func voucher(_ db: Database, id: Int64) throws -> JSONValue {
+        guard let record = try RecordJSON.fetch(db, table: "vouchers_invitation", id: id) else { throw DomainError.notFound("voucher") }
+        return try withClaimCount(db, record)
+    }
+
+    private func withClaimCount(_ db: Database, _ record: JSONValue) throws -> JSONValue {
+        guard var object = record.objectValue, let id = object["id"]?.int64Value else { return record }
+        let count = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM vouchers_invitation_claimed WHERE voucher_id = ?", arguments: [id]) ?? 0
+        object["claimed"] = .number(JSONNumber(count))
+        return .object(object)
+    }
+
+    private func checkUnique(_ db: Database, code: String?, name: String?, except: Int64?) throws {
+        if let code, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE code_l = ? AND id IS NOT ?",
+                                       arguments: [code.lowercased(), except]) == true {
+            throw DomainError.conflict("voucher_code_taken")
+        }
+        if let name, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE name = ? AND id IS NOT ?",
+                                       arguments: [name, except]) == true {
+            throw DomainError.conflict("voucher_name_taken")
+        }
+    }
+}
