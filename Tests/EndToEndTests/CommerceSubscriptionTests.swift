@@ -81,6 +81,22 @@ import TobaRPC
         #expect(try shop.sidecar.finish() == 0)
     }
 
+    @Test func authVerifyAndAdminReadsNeverShowAStalePaidGroup() throws {
+        let shop = try Shop()
+        let plan = try shop.plan(try shop.product())
+        let (userId, user) = try shop.user("ana@example.com")
+        _ = try shop.sidecar.result("subscription.renew", ["token": shop.admin, "userId": userId, "planId": plan])
+        #expect(try shop.groups(user) == ["paid"])
+
+        try shop.sidecar.advanceClock(seconds: 30 * 86_400)
+
+        // The first read after the lapse, before any sweep, is an admin's.
+        let got = try shop.sidecar.result("admin.user.get", ["token": shop.admin, "userId": userId])
+        #expect(got["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["trial"])
+        #expect(try shop.groups(user) == ["trial"])
+        #expect(try shop.sidecar.finish() == 0)
+    }
+
     @Test func theSweepExpiresSubscriptionsWithoutAnyRead() throws {
         let shop = try Shop(config: Shop.config(#", "subscriptions": {"sweepIntervalSeconds": 1}"#))
         let plan = try shop.plan(try shop.product())

@@ -26,6 +26,7 @@ extension Admin {
     /// `admin.user.list`: user records by id. `query` matches a substring of the email, first or
     /// last name, case-insensitively (ASCII letters, as Django's `icontains` on SQLite).
     public func listUsers(_ db: Database, filter: UserFilter, page: PageRequest) throws -> JSONValue {
+        try SubscriptionExpiry.apply(db, now: clock.now())
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty {
@@ -54,6 +55,7 @@ extension Admin {
     /// `userPermissions` are the permissions given to the user directly (records as in
     /// `permission.list`), `permissions` every permission `has_perm` grants (as in `user.me`).
     public func getUser(_ db: Database, userId: Int64) throws -> JSONValue {
+        try SubscriptionExpiry.apply(db, now: clock.now(), userId: userId)
         let user = try userRecord(db, id: userId)
         return [
             "user": user,

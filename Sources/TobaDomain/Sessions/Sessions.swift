@@ -18,7 +18,7 @@ public final class Sessions: Sendable {
 
     /// The user behind verified claims, if the session still holds: not revoked (`revoked_at`
     /// null or in the future), not past `exp`, user active. Marks the session used (at most
-    /// once a minute).
+    /// once a minute) and applies the subscription expiry rule to the user.
     public func authenticate(_ claims: SessionClaims, _ db: Database) throws -> AuthUser {
         let now = clock.now()
         if let exp = claims.exp, now.seconds >= exp { throw DomainError(.unauthenticated, "token_expired") }
@@ -35,6 +35,8 @@ public final class Sessions: Sendable {
         else { throw DomainError.invalidToken }
         let auth = AuthUser(row: user, sessionId: claims.sid)
         guard auth.isActive else { throw DomainError.accountInactive }
+        // Whatever the method shows next (groups, subscriptions), it must not be stale (§8.6).
+        try SubscriptionExpiry.apply(db, now: now, userId: auth.id)
         let lastUsed = session["last_used_at"] as Timestamp?
         if lastUsed.map({ now.microseconds - $0.microseconds >= 60_000_000 }) ?? true {
             try db.execute(sql: "UPDATE rest_framework_sso_sessiontoken SET last_used_at = ? WHERE id = ?",
