@@ -20,7 +20,7 @@ public final class Services: Sendable {
         self.logger = logger
         let tokens = await SessionTokens.make(secretKey: secretKey, issuer: settings.sessionIssuer)
         self.sessions = Sessions(tokens: tokens, clock: clock, settings: settings)
-        self.accounts = Accounts(database: database, settings: settings, clock: clock, sessions: sessions, secretKey: secretKey)
+        self.accounts = Accounts(database: database, settings: settings, clock: clock, sessions: sessions, secretKey: secretKey, logger: logger)
         self.webSessions = WebSessions(clock: clock)
     }
 }

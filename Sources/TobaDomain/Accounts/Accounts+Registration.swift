@@ -56,6 +56,8 @@ extension Accounts {
             db, email: r.email, passwordHash: prepared.passwordHash, firstName: r.firstName ?? "", lastName: r.lastName ?? "",
             phone: r.phone ?? "", categoryId: r.categoryId, verified: false, group: "trial")
         let confirmation = try createConfirmation(db, emailAddressId: addressId, email: r.email)
+        // The audit trail of sign-ups (no column holds the address): ids and addresses only, never secrets.
+        logger.info("user registered", metadata: ["userId": "\(userId)", "ipAddress": "\(r.ipAddress ?? "-")"])
         return ["user": try userRecord(db, id: userId), "confirmation": confirmation]
     }
 

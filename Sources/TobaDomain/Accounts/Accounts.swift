@@ -1,4 +1,5 @@
 import GRDB
+import Logging
 import TobaRPC
 import TobaStore
 
@@ -14,8 +15,10 @@ public final class Accounts: Sendable {
     let sessions: Sessions
     let database: AppDatabase
     let secretKey: SecretKey
+    let logger: Logger
 
-    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey) {
+    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey, logger: Logger) {
+        self.logger = logger
         self.database = database
         self.settings = settings
         self.clock = clock

@@ -7280,7 +7280,7 @@ enum OpenRPCDocumentText {
           "schema": {
             "type": "string"
           },
-          "description": "The client's address (informational)."
+          "description": "The client's address: written to the audit line logged for the sign-up (no column stores it)."
         }
       ],
       "result": {
