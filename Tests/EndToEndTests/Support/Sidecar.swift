@@ -19,7 +19,7 @@ final class Sidecar: @unchecked Sendable {
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
-    private let state = Mutex<(lines: [String], byID: [String: JSONValue], stderr: Data)>(([], [:], Data()))
+    private let state = Mutex<(lines: [String], byID: [String: JSONValue], stderr: Data, stdoutClosed: Bool)>(([], [:], Data(), false))
     private let condition = NSCondition()
     private var nextID = 0
     let directory: URL
@@ -46,6 +46,8 @@ final class Sidecar: @unchecked Sendable {
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
+        // A child that exits while we still write must not kill the test process with SIGPIPE.
+        ignoreSIGPIPE()
         try process.run()
         startReading()
     }
@@ -65,6 +67,8 @@ final class Sidecar: @unchecked Sendable {
                     record(line)
                 }
             }
+            if !buffer.isEmpty { record(String(decoding: buffer, as: UTF8.self)) }
+            state.withLock { $0.stdoutClosed = true }
             condition.lock(); condition.broadcast(); condition.unlock()
         }
         Thread.detachNewThread { [self] in
@@ -85,9 +89,23 @@ final class Sidecar: @unchecked Sendable {
         condition.lock(); condition.broadcast(); condition.unlock()
     }
 
-    /// Writes raw bytes to the child's stdin.
-    func write(_ data: Data) {
-        stdinPipe.fileHandleForWriting.write(data)
+    /// Writes raw bytes to the child's stdin. Returns false once the child closed its end
+    /// (it exited), instead of trapping as `FileHandle.write` does on EPIPE.
+    @discardableResult
+    func write(_ data: Data) -> Bool {
+        let fd = stdinPipe.fileHandleForWriting.fileDescriptor
+        return data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
     }
 
     /// Writes one line (a newline is added).
@@ -177,8 +195,12 @@ final class Sidecar: @unchecked Sendable {
             }
             usleep(10_000)
         }
-        // Let the reader threads drain what the process wrote last.
-        usleep(50_000)
+        // Let the stdout reader drain what the process wrote last (it sees EOF once every holder
+        // of the pipe's write end, i.e. the process, is gone).
+        while !state.withLock({ $0.stdoutClosed }), Date() < deadline.addingTimeInterval(5) {
+            usleep(5_000)
+        }
+        usleep(20_000)
         return process.terminationStatus
     }
 
@@ -200,6 +222,15 @@ final class Sidecar: @unchecked Sendable {
         let stderr: String
         var description: String { "timed out waiting for \(what); stderr:\n\(stderr)" }
     }
+}
+
+/// The C functions, out of reach of `Sidecar`'s methods of the same names.
+private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, bytes, count)
+}
+
+private func ignoreSIGPIPE() {
+    signal(SIGPIPE, SIG_IGN)
 }
 
 extension JSONValue {
