@@ -17,8 +17,8 @@ public final class Pipeline<Context>: Sendable {
     private let accepting = Atomic<Bool>(true)
     private let writerDone = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    /// - Parameter mapError: turns an error of another layer into its JSON-RPC form; errors that
-    ///   are neither `RPCError` nor `RPCErrorConvertible` reach it only after logging.
+    /// - Parameter mapError: turns any error thrown while preparing or applying a request into
+    ///   its JSON-RPC form (the application's one error mapping; `RPCError`s pass through it too).
     public init(
         table: MethodTable<Context>,
         executor: any OrderedExecutor<Context>,

@@ -45,8 +45,3 @@ public struct RPCError: Error, Sendable, Equatable {
     public static let internalError = RPCError(
         code: -32603, message: "Internal error", data: ["reason": "internal_error"])
 }
-
-/// Errors of other layers that know their JSON-RPC form (the dispatcher's error mapping).
-public protocol RPCErrorConvertible: Error {
-    var rpcError: RPCError { get }
-}

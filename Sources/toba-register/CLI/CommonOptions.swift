@@ -41,18 +41,18 @@ struct CommonOptions: ParsableArguments {
     func loadSettings() throws -> Settings {
         guard let path = configPath else { return Settings() }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read the settings file \(path)")
+            throw StartupFailure("cannot read the settings file \(path)")
         }
         let document: JSONValue
         do {
             document = try JSONParser.parse(Array(data))
         } catch {
-            throw ValidationError("the settings file \(path) is not valid JSON (\(error.reason.rawValue) at byte \(error.offset))")
+            throw StartupFailure("the settings file \(path) is not valid JSON (\(error.reason.rawValue) at byte \(error.offset))")
         }
         do {
             return try Settings.parse(document)
         } catch {
-            throw ValidationError("invalid settings in \(path): \(error.description)")
+            throw StartupFailure("invalid settings in \(path): \(error.description)")
         }
     }
 

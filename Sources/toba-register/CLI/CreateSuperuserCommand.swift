@@ -24,7 +24,7 @@ struct CreateSuperuserCommand: AsyncParsableCommand {
         do {
             database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
         } catch {
-            throw ValidationError("cannot open the database \(options.databasePath): \(error)")
+            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
         }
         let secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
         let services = await Services(database: database, settings: settings, clock: ServiceClock(), secretKey: secretKey, logger: logger)
@@ -33,7 +33,7 @@ struct CreateSuperuserCommand: AsyncParsableCommand {
             logger.info("superuser created", metadata: ["userId": "\(id)"])
             FileHandle.standardOutput.write(Data("{\"userId\":\(id)}\n".utf8))
         } catch let error as DomainError {
-            throw ValidationError("cannot create the superuser: \(error.reason)")
+            throw StartupFailure("cannot create the superuser: \(error.reason)")
         }
         try database.close()
     }

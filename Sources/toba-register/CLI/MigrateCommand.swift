@@ -16,7 +16,7 @@ struct MigrateCommand: AsyncParsableCommand {
             logger.info("schema up to date", metadata: ["path": "\(options.databasePath)", "schemaVersion": "\(version)"])
             try database.close()
         } catch {
-            throw ValidationError("cannot open the database \(options.databasePath): \(error)")
+            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
         }
     }
 }

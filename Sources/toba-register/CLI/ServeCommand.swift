@@ -24,13 +24,13 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
         } catch {
-            throw ValidationError("cannot open the database \(options.databasePath): \(error)")
+            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
         }
         let secretKey: SecretKey
         do {
             secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
         } catch {
-            throw ValidationError("\(error)")
+            throw StartupFailure("\(error)")
         }
         let services = await Services(
             database: database, settings: settings, clock: ServiceClock(), secretKey: secretKey, logger: logger)
