@@ -45,7 +45,7 @@ import TobaRPC
         #expect(answers["websession-load"]?["result"]?["data"]?["cart"]?[2] == 3)
         #expect(answers["websession-expired"]?["result"] == .null)
         #expect(answers["websession-clear"]?["result"]?["deleted"] == 1)
-        #expect(Self.code(answers["missing-token"]) == -32602)
+        #expect(Self.reason(answers["missing-token"]) == "invalid_token")
         #expect(answers["health"]?["result"]?["status"] == "ok")
     }
 }

@@ -164,7 +164,8 @@ import Testing
         let harness = Harness(gate: gate)
         harness.send(Self.write("held", id: 1))
         harness.send(#"{"jsonrpc":"2.0","method":"peek","id":2}"#)
-        let deadline = Date().addingTimeInterval(10)
+        // Generous: tests run in parallel on two cores and may hold the cooperative threads a while.
+        let deadline = Date().addingTimeInterval(120)
         while harness.linesSoFar < 1, Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(harness.linesSoFar == 1, "peek is answered while the writer is held")
         #expect(harness.journal.applied.isEmpty)

@@ -3,15 +3,17 @@ import TobaRPC
 import TobaStore
 
 extension Accounts {
-    func emailRecords(_ db: Database, userId: Int64) throws -> JSONValue {
+    /// Every address of a user, primary first, then in the order they were added.
+    public static func emailRecords(_ db: Database, userId: Int64) throws -> JSONValue {
         .array(try RecordJSON.fetchAll(db, table: "account_emailaddress", sql: """
             SELECT * FROM account_emailaddress WHERE user_id = ? ORDER BY "primary" DESC, id
             """, arguments: [userId]))
     }
 
-    /// The caller's addresses, primary first: `{items}`.
-    public func listEmails(_ db: Database, user: AuthUser) throws -> JSONValue {
-        ["items": try emailRecords(db, userId: user.id)]
+    /// The caller's addresses, primary first, then in the order they were added: `{items, nextCursor}`.
+    public func listEmails(_ db: Database, user: AuthUser, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: "account_emailaddress", page: page, order: .flagFirst(column: "primary"),
+                       where: "user_id = ?", arguments: [user.id])
     }
 
     /// Adds an unverified address and sends it a confirmation: `{email, confirmation}`.
@@ -25,7 +27,7 @@ extension Accounts {
         return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: id) ?? .null, "confirmation": confirmation]
     }
 
-    /// Makes a verified address of the caller primary, and the account's login email.
+    /// Makes a verified address of the caller primary, and the account's login email: `{email, user}`.
     public func setPrimaryEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
         guard let row = try Row.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ? AND user_id = ?",
@@ -34,7 +36,8 @@ extension Accounts {
         guard row["verified"] as Bool else { throw DomainError.validation("email_not_verified", field: "email") }
         try db.execute(sql: "UPDATE account_emailaddress SET \"primary\" = (id = ?) WHERE user_id = ?", arguments: [row["id"] as Int64, user.id])
         try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, user.id])
-        return ["items": try emailRecords(db, userId: user.id)]
+        return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: row["id"] as Int64) ?? .null,
+                "user": try userRecord(db, id: user.id)]
     }
 
     /// Removes one of the caller's addresses, never the primary one.

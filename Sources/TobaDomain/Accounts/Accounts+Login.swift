@@ -36,7 +36,10 @@ extension Accounts {
     /// and unusable hashes cost one full derivation too.
     public func prepareLogin(_ input: Login) throws -> PreparedLogin {
         var login = input
-        login.email = login.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        login.email = Validate.normalizedEmail(login.email)
+        // A blank address is no address: it must not pool every blank caller's failures under one key.
+        login.ipAddress = login.ipAddress?.trimmingCharacters(in: .whitespaces)
+        if login.ipAddress?.isEmpty == true { login.ipAddress = nil }
         try Validate.length(login.ipAddress, max: 39, field: "ipAddress")
         let stored = try database.writer.read { db in
             try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE email = ?", arguments: [login.email])
@@ -56,8 +59,8 @@ extension Accounts {
 
         let row = try Row.fetchOne(db, sql: "SELECT id, password, is_active FROM users_user WHERE email = ?", arguments: [login.email])
         guard let row, confirm(prepared.check, stored: row["password"]) else {
-            limiter.record(emailKey, now: now)
-            if let ipKey { limiter.record(ipKey, now: now) }
+            limiter.record(emailKey, limit: settings.loginFailedPerEmail, now: now)
+            if let ipKey { limiter.record(ipKey, limit: settings.loginFailedPerIp, now: now) }
             throw DomainError.invalidCredentials
         }
         guard row["is_active"] as Bool else { throw DomainError.accountInactive }

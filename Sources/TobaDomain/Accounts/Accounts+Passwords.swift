@@ -37,10 +37,19 @@ extension Accounts {
         case .expired: throw DomainError.expired("token_expired")
         case .valid: break
         }
-        try rules.check(newPassword.password, attributes: try passwordAttributes(db, userId: id))
+        try checkNewPassword(newPassword, db, userId: id)
         try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [newPassword.hash, id])
         let revoked = try sessions.revokeAll(db, userId: id)
         return ["changed": true, "revokedSessions": .number(JSONNumber(revoked))]
+    }
+
+    /// The password rules for the `newPassword` parameter of a change or a reset.
+    func checkNewPassword(_ new: PreparedPassword, _ db: Database, userId: Int64) throws {
+        do {
+            try rules.check(new.password, attributes: try passwordAttributes(db, userId: userId))
+        } catch let error as DomainError where error.kind == .validation {
+            throw DomainError.validation(error.reason, field: "newPassword")
+        }
     }
 
     public func prepareCurrentPassword(_ password: String, userId: Int64) throws -> PreparedCheck {
@@ -56,11 +65,7 @@ extension Accounts {
         guard confirm(current, stored: stored) else {
             throw DomainError(.unauthenticated, "invalid_credentials", ["field": "currentPassword"])
         }
-        do {
-            try rules.check(new.password, attributes: try passwordAttributes(db, userId: user.id))
-        } catch let error as DomainError {
-            throw DomainError.validation(error.reason, field: "newPassword")
-        }
+        try checkNewPassword(new, db, userId: user.id)
         try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [new.hash, user.id])
         let revoked = revokeOtherSessions ? try sessions.revokeAll(db, userId: user.id, except: user.sessionId) : 0
         return ["changed": true, "revokedSessions": .number(JSONNumber(revoked))]

@@ -15,7 +15,7 @@ extension Accounts {
         return [
             "user": try userRecord(db, id: user.id),
             "profile": try profileRecord(db, userId: user.id),
-            "emails": try emailRecords(db, userId: user.id),
+            "emails": try Self.emailRecords(db, userId: user.id),
             "groups": .array(groups),
             "permissions": .array(try PermissionChecker.allPermissions(db, userId: user.id).map(JSONValue.string)),
             "subscriptions": .array(subscriptions),
@@ -76,11 +76,10 @@ extension Accounts {
         try Page.fetch(db, table: "users_category", page: page)
     }
 
-    /// `category.create` (admin `users.add_category`): `{category}`.
-    public func createCategory(_ db: Database, admin: AuthUser, name: String) throws -> JSONValue {
-        try PermissionChecker.requireAdmin(db, admin, "users.add_category")
-        try Validate.nonBlank(name, field: "name")
-        try Validate.length(name, max: 225, field: "name")
+    /// `category.create` (admin `users.add_category`, checked by the binding): `{category}`; the
+    /// name is stripped, not blank, at most 225 characters.
+    public func createCategory(_ db: Database, admin: AuthUser, name raw: String) throws -> JSONValue {
+        let name = try Validate.text(raw, max: 225, field: "name")
         try db.execute(sql: "INSERT INTO users_category (name) VALUES (?)", arguments: [name])
         let id = db.lastInsertedRowID
         try AdminLog.write(db, userId: admin.id, model: ("users", "category"), objectId: String(id), repr: name,

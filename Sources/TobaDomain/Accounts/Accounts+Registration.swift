@@ -100,10 +100,15 @@ extension Accounts {
         return ["confirmation": try createConfirmation(db, emailAddressId: row["id"], email: email)]
     }
 
+    /// One confirmation email per `emails.confirmationCooldownSeconds` per address (nil: no cooldown).
+    /// Every confirmation counts: the one `user.register` and `email.add` send too.
+    var confirmationCooldown: Settings.RateLimit? {
+        settings.confirmationCooldownSeconds > 0 ? Settings.RateLimit(count: 1, seconds: settings.confirmationCooldownSeconds) : nil
+    }
+
     func enforceConfirmationCooldown(_ email: String) throws(DomainError) {
-        let limit = Settings.RateLimit(count: 1, seconds: max(settings.confirmationCooldownSeconds, 0))
-        guard limit.seconds > 0 else { return }
-        try limiter.enforce("confirm:" + email, limit: limit, now: clock.now(), record: false)
+        guard let cooldown = confirmationCooldown else { return }
+        try limiter.enforce("confirm:" + email, limit: cooldown, now: clock.now(), record: false)
     }
 }
 

@@ -96,7 +96,7 @@ public final class Accounts: Sendable {
         let key = Validate.randomKey(64)
         try db.execute(sql: "INSERT INTO account_emailconfirmation (created, sent, key, email_address_id) VALUES (?, ?, ?, ?)",
                        arguments: [now, now, key, emailAddressId])
-        limiter.record("confirm:" + email, now: now)
+        if let cooldown = confirmationCooldown { limiter.record("confirm:" + email, limit: cooldown, now: now) }
         return ["email": .string(email), "key": .string(key),
                 "expiresAt": .string(now.adding(days: settings.confirmationExpireDays).rfc3339)]
     }

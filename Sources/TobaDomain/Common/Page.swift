@@ -26,16 +26,26 @@ public enum Page {
         case ascending(column: String)
         case descending(column: String)
         case newestFirst(column: String)
+        /// Rows whose boolean `column` is true first, then by the key ascending (the primary
+        /// address first, then the others in the order they were added).
+        case flagFirst(column: String)
 
         var column: String {
             switch self {
-            case .ascending(let c), .descending(let c), .newestFirst(let c): c
+            case .ascending(let c), .descending(let c), .newestFirst(let c), .flagFirst(let c): c
             }
         }
 
         var isDescending: Bool {
             if case .ascending = self { return false }
             return true
+        }
+
+        var isKeyDescending: Bool {
+            switch self {
+            case .ascending, .flagFirst: false
+            case .descending, .newestFirst: true
+            }
         }
     }
 
@@ -52,11 +62,12 @@ public enum Page {
             guard let (sortValue, keyValue) = decode(cursor) else {
                 throw DomainError.validation("invalid_cursor", field: "cursor")
             }
-            sql += " AND (\"\(column)\", \"\(key)\") \(order.isDescending ? "<" : ">") (?, ?)"
-            args += [sortValue, keyValue]
+            let (after, keyAfter) = (order.isDescending ? "<" : ">", order.isKeyDescending ? "<" : ">")
+            sql += " AND (\"\(column)\" \(after) ? OR (\"\(column)\" = ? AND \"\(key)\" \(keyAfter) ?))"
+            args += [sortValue, sortValue, keyValue]
         }
-        let direction = order.isDescending ? "DESC" : "ASC"
-        sql += " ORDER BY \"\(column)\" \(direction), \"\(key)\" \(direction) LIMIT \(page.limit + 1)"
+        let (direction, keyDirection) = (order.isDescending ? "DESC" : "ASC", order.isKeyDescending ? "DESC" : "ASC")
+        sql += " ORDER BY \"\(column)\" \(direction), \"\(key)\" \(keyDirection) LIMIT \(page.limit + 1)"
         let rows = try Row.fetchAll(db, sql: sql, arguments: args)
         let visible = rows.prefix(page.limit)
         var next: JSONValue = .null

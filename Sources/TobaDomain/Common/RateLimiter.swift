@@ -2,40 +2,60 @@ import Synchronization
 import TobaStore
 
 /// In-memory sliding-window counters (per process, PROTOCOL.md §6), read and written only in
-/// arrival order on the writer, driven by the service clock.
+/// arrival order on the writer, driven by the service clock. A key is forgotten once its window
+/// has passed, so a flood of distinct keys (failed logins for made-up emails) cannot grow memory
+/// beyond what one window holds.
 public final class RateLimiter: Sendable {
-    private let events = Mutex<[String: [Int64]]>([:])
+    private struct Events {
+        var times: [Int64] = []
+        /// When the newest event leaves its window: after that the key holds nothing.
+        var keepUntil: Int64 = 0
+    }
+
+    private struct State {
+        var keys: [String: Events] = [:]
+        /// The key count at which stale keys are swept next (doubles, so sweeping stays amortised O(1)).
+        var sweepAt = RateLimiter.firstSweep
+    }
+
+    static let firstSweep = 10_000
+    private let state = Mutex(State())
 
     public init() {}
 
     /// Seconds until one more event under `key` is allowed, or nil when it is allowed now.
     public func retryAfter(_ key: String, limit: Settings.RateLimit, now: Timestamp) -> Int64? {
-        events.withLock { events in
-            let windowStart = now.microseconds - limit.seconds * 1_000_000
-            var list = events[key, default: []].filter { $0 > windowStart }
-            events[key] = list.isEmpty ? nil : list
+        state.withLock { state in
+            let window = limit.seconds * 1_000_000
+            let list = state.keys[key]?.times.filter { $0 > now.microseconds - window } ?? []
+            state.keys[key]?.times = list
             guard list.count >= limit.count else { return nil }
-            list.sort()
-            let oldestThatMustExpire = list[list.count - limit.count]
-            let waitMicros = oldestThatMustExpire + limit.seconds * 1_000_000 - now.microseconds
-            return max(1, (waitMicros + 999_999) / 1_000_000)
+            let oldestThatMustExpire = list.sorted()[list.count - limit.count]
+            return max(1, (oldestThatMustExpire + window - now.microseconds + 999_999) / 1_000_000)
         }
     }
 
-    public func record(_ key: String, now: Timestamp) {
-        events.withLock { events in
-            events[key, default: []].append(now.microseconds)
-            if events.count > 100_000 { events = events.filter { !$0.value.isEmpty } }
+    public func record(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+        state.withLock { state in
+            let window = limit.seconds * 1_000_000
+            var events = state.keys[key] ?? Events()
+            events.times = events.times.filter { $0 > now.microseconds - window } + [now.microseconds]
+            events.keepUntil = max(events.keepUntil, now.microseconds + window)
+            state.keys[key] = events
+            if state.keys.count >= state.sweepAt {
+                state.keys = state.keys.filter { $0.value.keepUntil > now.microseconds }
+                state.sweepAt = max(Self.firstSweep, 2 * state.keys.count)
+            }
         }
     }
 
     public func reset(_ key: String) {
-        events.withLock { _ = $0.removeValue(forKey: key) }
+        state.withLock { _ = $0.keys.removeValue(forKey: key) }
     }
 
     /// Throws `rate_limited` when over the limit; otherwise records the event when `record`.
     public func enforce(_ key: String, limit: Settings.RateLimit, now: Timestamp, record shouldRecord: Bool) throws(DomainError) {
         if let wait = retryAfter(key, limit: limit, now: now) { throw DomainError.rateLimited(retryAfterSeconds: wait) }
-        if shouldRecord { record(key, now: now) }
+        if shouldRecord { record(key, limit: limit, now: now) }
     }
 }

@@ -5,13 +5,18 @@ public enum Validate {
     /// Stripped and lower-cased (PROTOCOL.md §5), then checked like Django's `EmailValidator`
     /// (simplified: a dot-atom local part, a domain of labels with a dot, or `localhost`).
     public static func email(_ raw: String, field: String = "email") throws(DomainError) -> String {
-        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = normalizedEmail(raw)
         guard email.utf8.count <= 254 else { throw DomainError.validation("value_too_long", field: field) }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, isLocalPart(parts[0]), isDomain(parts[1]) else {
             throw DomainError.validation("email_invalid", field: field)
         }
         return email
+    }
+
+    /// Stripped and lower-cased, unchecked (a login compares it and fails like any unknown email).
+    public static func normalizedEmail(_ raw: String) -> String {
+        raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
     private static let localAllowed = Set("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-.")
@@ -41,6 +46,14 @@ public enum Validate {
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw DomainError.validation("value_required", field: field)
         }
+    }
+
+    /// A required short text as Django's forms clean it: stripped, not blank, at most `max` characters.
+    public static func text(_ raw: String, max: Int, field: String) throws(DomainError) -> String {
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        try nonBlank(text, field: field)
+        try length(text, max: max, field: field)
+        return text
     }
 
     /// A random string of `count` characters of `[a-z0-9]` (confirmation and session keys).

@@ -11,7 +11,7 @@ extension Admin {
     /// `group.create` → `{group}`. Names are stripped, unique (`group_name_taken`), at most 150
     /// characters; a non-superuser gives the group only permissions they hold.
     public func createGroup(_ db: Database, admin: AuthUser, name raw: String, permissionIds: [Int64]?) throws -> JSONValue {
-        let name = try cleanText(raw, max: 150, field: "name")
+        let name = try Validate.text(raw, max: 150, field: "name")
         try requireFreeGroupName(db, name, except: nil)
         let permissions = try existingIds(db, table: "auth_permission", permissionIds ?? [], what: "permission")
         try requireHeld(db, admin: admin, permissions)
@@ -30,7 +30,7 @@ extension Admin {
         guard let current = try String.fetchOne(db, sql: "SELECT name FROM auth_group WHERE id = ?", arguments: [groupId]) else {
             throw DomainError.notFound("group")
         }
-        let name = try raw.map { try cleanText($0, max: 150, field: "name") }
+        let name = try raw.map { try Validate.text($0, max: 150, field: "name") }
         let permissions = try permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
         var changed: [String] = []
         if let name, name != current {

@@ -30,7 +30,7 @@ extension Admin {
     /// sites, so an admin needs a way to add one).
     public func createSite(_ db: Database, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
         let domain = try cleanDomain(db, raw, siteId: nil)
-        let name = try cleanText(rawName, max: 50, field: "name")
+        let name = try Validate.text(rawName, max: 50, field: "name")
         try db.execute(sql: "INSERT INTO django_site (domain, name) VALUES (?, ?)", arguments: [domain, name])
         let id = db.lastInsertedRowID
         try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(id), repr: domain,
@@ -44,7 +44,7 @@ extension Admin {
             throw DomainError.notFound("site")
         }
         let domain = try raw.map { try cleanDomain(db, $0, siteId: siteId) }
-        let name = try rawName.map { try cleanText($0, max: 50, field: "name") }
+        let name = try rawName.map { try Validate.text($0, max: 50, field: "name") }
         var changed: [String] = []
         if let domain, domain != row["domain"] as String {
             try db.execute(sql: "UPDATE django_site SET domain = ? WHERE id = ?", arguments: [domain, siteId])
@@ -61,7 +61,7 @@ extension Admin {
 
     /// Django's site domain rules: at most 100 characters, no whitespace, unique (`site_domain_taken`).
     private func cleanDomain(_ db: Database, _ raw: String, siteId: Int64?) throws -> String {
-        let domain = try cleanText(raw, max: 100, field: "domain")
+        let domain = try Validate.text(raw, max: 100, field: "domain")
         if domain.contains(where: \.isWhitespace) { throw DomainError.validation("domain_invalid", field: "domain") }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM django_site WHERE domain = ? AND id IS NOT ?", arguments: [domain, siteId]) == true {
             throw DomainError(.conflict, "site_domain_taken", ["field": "domain"])

@@ -60,9 +60,7 @@ extension Admin {
         return [
             "user": user,
             "profile": try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null,
-            "emails": .array(try RecordJSON.fetchAll(db, table: "account_emailaddress", sql: """
-                SELECT * FROM account_emailaddress WHERE user_id = ? ORDER BY "primary" DESC, id
-                """, arguments: [userId])),
+            "emails": try Accounts.emailRecords(db, userId: userId),
             "groups": try groupRecords(db, userId: userId),
             "userPermissions": try directPermissions(db, userId: userId),
             "permissions": .array(try PermissionChecker.allPermissions(db, userId: userId).map(JSONValue.string)),

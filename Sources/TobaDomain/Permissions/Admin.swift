@@ -114,12 +114,4 @@ public final class Admin: Sendable {
             if !held.contains(name) { throw DomainError.permissionDenied(name) }
         }
     }
-
-    /// A required short text as Django's forms clean it: stripped, not blank, at most `max` characters.
-    func cleanText(_ raw: String, max: Int, field: String) throws -> String {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        try Validate.nonBlank(text, field: field)
-        try Validate.length(text, max: max, field: field)
-        return text
-    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TobaRPC
 import TobaStore
@@ -30,6 +31,23 @@ public enum AdminLog {
         try db.execute(sql: """
             INSERT INTO django_admin_log (action_time, user_id, content_type_id, object_id, object_repr, action_flag, change_message)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [time, userId, contentType, objectId, String(repr.prefix(200)), action.rawValue, message.databaseText])
+            """, arguments: [time, userId, contentType, objectId, String(repr.prefix(200)), action.rawValue, pythonJSON(message)])
+    }
+
+    /// The text Python's `json.dumps` writes (Django stores `change_message` with it): `", "`
+    /// between items and `": "` after keys, non-ASCII escaped as `\uXXXX`.
+    static func pythonJSON(_ value: JSONValue) -> String {
+        switch value {
+        case .array(let items):
+            return "[" + items.map(pythonJSON).joined(separator: ", ") + "]"
+        case .object(let object):
+            return "{" + object.map { pythonJSON(.string($0.key)) + ": " + pythonJSON($0.value) }.joined(separator: ", ") + "}"
+        case .string(let text):
+            return JSONWriter.string(.string(text)).unicodeScalars.map { scalar in
+                scalar.isASCII ? String(scalar) : String(scalar.utf16.map { String(format: "\\u%04x", $0) }.joined())
+            }.joined()
+        default:
+            return JSONWriter.string(value)
+        }
     }
 }

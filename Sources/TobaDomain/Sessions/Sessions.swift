@@ -52,16 +52,23 @@ public final class Sessions: Sendable {
         try db.execute(sql: """
             INSERT INTO rest_framework_sso_sessiontoken (id, ip_address, user_agent, created_at, revoked_at, user_id, last_used_at, client_id)
             VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
-            """, arguments: [UUIDText.storage(id)!, ipAddress, String((userAgent ?? "").prefix(1000)), now, userId, now,
-                             String((clientId ?? "").prefix(1000))])
+            """, arguments: [UUIDText.storage(id)!, ipAddress, Self.clip(userAgent ?? ""), now, userId, now, Self.clip(clientId ?? "")])
         return (id, try record(db, id: id)!)
     }
 
-    /// Claims for a new token of session `sessionId`.
+    /// A `user_agent` or `client_id` cut to its column's 1000 characters (code points, as
+    /// Django and PostgreSQL count them).
+    static func clip(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(1000))
+        return String(scalars)
+    }
+
+    /// Claims for a new token of session `sessionId`; `cid` is the client id as stored.
     public func claims(sessionId: String, clientId: String?, userId: Int64, email: String) -> SessionClaims {
         let now = clock.now().seconds
         return SessionClaims(
-            token: "session", sid: sessionId, cid: clientId, uid: userId, email: email, iat: now,
+            token: "session", sid: sessionId, cid: clientId.map(Self.clip), uid: userId, email: email, iat: now,
             iss: settings.sessionIssuer, aud: settings.sessionIssuer,
             exp: settings.sessionMaxAgeSeconds.map { now + $0 })
     }

@@ -25,8 +25,8 @@ enum AccountMethods {
             Bind.open("email.resendConfirmation", decode: { p in try p.required("email", as: String.self) }) { email, db in
                 try accounts.resendConfirmation(email: email, db)
             },
-            Bind.authed("email.list", sessions, decode: { _ in () }) { _, user, db in
-                try accounts.listEmails(db, user: user)
+            Bind.authed("email.list", sessions, decode: { p in try p.page() }) { page, user, db in
+                try accounts.listEmails(db, user: user, page: page)
             },
             Bind.authed("email.add", sessions, decode: { p in try p.required("email", as: String.self) }) { email, user, db in
                 try accounts.addEmail(db, user: user, email: email)
@@ -76,7 +76,9 @@ enum AccountMethods {
             Bind.open("category.list", decode: { p in try p.page() }) { page, db in
                 try accounts.listCategories(db, page: page)
             },
-            Bind.authed("category.create", sessions, decode: { p in try p.required("name", as: String.self) }) { name, user, db in
+            Bind.admin("category.create", sessions, permission: "users.add_category", decode: { p in
+                try p.required("name", as: String.self)
+            }) { name, user, db in
                 try accounts.createCategory(db, admin: user, name: name)
             },
         ]

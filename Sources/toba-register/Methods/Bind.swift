@@ -12,7 +12,7 @@ enum Bind {
         decode: @escaping @Sendable (inout Params) throws -> Input,
         apply: @escaping @Sendable (Input, AuthUser, Database) throws -> JSONValue
     ) -> Method<Database> {
-        Method(name, decode: { p in (try p.required("token", as: String.self), try decode(&p)) }) { token, input in
+        Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }) { token, input in
             let claims = try await sessions.tokens.verify(token)
             return .ordered { db in .value(try apply(input, try sessions.authenticate(claims, db), db)) }
         }
@@ -25,7 +25,7 @@ enum Bind {
         prepare: @escaping @Sendable (Input, SessionClaims) async throws -> Ready,
         apply: @escaping @Sendable (Ready, AuthUser, Database) throws -> JSONValue
     ) -> Method<Database> {
-        Method(name, decode: { p in (try p.required("token", as: String.self), try decode(&p)) }) { token, input in
+        Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }) { token, input in
             let claims = try await sessions.tokens.verify(token)
             let ready = try await prepare(input, claims)
             return .ordered { db in .value(try apply(ready, try sessions.authenticate(claims, db), db)) }
@@ -55,6 +55,13 @@ enum Bind {
 }
 
 extension Params {
+    /// The `token` of a method acting for a user. Absent or null is 1001 `invalid_token` (§7:
+    /// "token missing" is Unauthenticated); a token that is not a string stays -32602 `type`.
+    mutating func sessionToken() throws -> String {
+        guard let token = try optional("token", as: String.self) else { throw DomainError.invalidToken }
+        return token
+    }
+
     /// `limit?` and `cursor?` of a list method.
     mutating func page() throws -> PageRequest {
         try PageRequest(limit: try optional("limit", as: Int.self), cursor: try optional("cursor", as: String.self))
