@@ -37,13 +37,20 @@ public final class Payments: Sendable {
         }
     }
 
-    /// `payment.list`: payments not deleted, newest first: the caller's, or `userId`'s with
-    /// admin `payments.view_product`.
+    /// `payment.list`: payments not deleted, newest first. A caller holding admin
+    /// `payments.view_product` sees every user's (only `userId`'s when given); anyone else sees
+    /// their own (another `userId`: Forbidden).
     public func list(_ db: Database, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
-        let target = userId ?? user.id
-        if target != user.id { try PermissionChecker.requireAdmin(db, user, "payments.view_product") }
+        let target: Int64?
+        if try Self.viewsAll(db, user) {
+            target = userId
+        } else {
+            if let userId, userId != user.id { try PermissionChecker.requireAdmin(db, user, Self.viewPermission) }
+            target = user.id
+        }
         return try Page.fetch(db, table: "payments_product", page: page, order: .newestFirst(column: "created_at"),
-                              where: "user_id = ? AND deleted_at IS NULL", arguments: [target])
+                              where: target == nil ? "deleted_at IS NULL" : "user_id = ? AND deleted_at IS NULL",
+                              arguments: target.map { [$0] } ?? [])
     }
 
     /// `payment.get`: `{payment}`. The owner sees their payments not deleted; an admin with
@@ -53,10 +60,20 @@ public final class Payments: Sendable {
               let row = try Row.fetchOne(db, sql: "SELECT user_id, deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
         let own = row["user_id"] as Int64 == user.id && (row["deleted_at"] as String?) == nil
-        guard try own || (user.isStaff && PermissionChecker.hasPerm(db, userId: user.id, permission: "payments.view_product")) else {
-            throw DomainError.notFound("payment")
-        }
+        guard try own || Self.viewsAll(db, user) else { throw DomainError.notFound("payment") }
         return ["payment": try payment(db, id: paymentId)]
+    }
+
+    static let viewPermission = "payments.view_product"
+
+    /// Whether `user` passes the admin rule for `payments.view_product` (sees every user's payments).
+    static func viewsAll(_ db: Database, _ user: AuthUser) throws -> Bool {
+        do {
+            try PermissionChecker.requireAdmin(db, user, viewPermission)
+            return true
+        } catch let error as DomainError where error.kind == .forbidden {
+            return false
+        }
     }
 
     /// `payment.delete` (admin `payments.delete_product`): a soft delete (`deleted_at` set; the

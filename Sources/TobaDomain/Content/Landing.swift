@@ -11,14 +11,17 @@ public final class Landing: Sendable {
         self.clock = clock
     }
 
-    /// `landing.list` → `{items, nextCursor: null}`: the active slides with a shown swiper entry,
-    /// in swiper `order`, each with its `order`. Not paged: a landing page has a handful.
-    public func list(_ db: Database) throws -> JSONValue {
-        let items = try RecordJSON.fetchAll(db, table: "landing_swiperslide", sql: """
-            SELECT s.*, w."order" AS "order" FROM landing_swiper w JOIN landing_swiperslide s ON s.id = w.slide_id
-            WHERE w.is_show = 1 AND s.is_active = 1 ORDER BY w."order"
-            """)
-        return ["items": .array(items), "nextCursor": .null]
+    /// `landing.list` → a page of the active slides with a shown swiper entry, in swiper
+    /// `order`, each with its `order` (keyset pagination on the swiper's `order`).
+    public func list(_ db: Database, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: "landing_swiper", page: page, order: .ascending(column: "order"), key: "order",
+                       where: "is_show = 1 AND slide_id IN (SELECT id FROM landing_swiperslide WHERE is_active = 1)") { entry in
+            guard let entry = entry.objectValue, let id = entry["slideId"]?.stringValue.flatMap(UUIDText.storage),
+                  var slide = try RecordJSON.fetch(db, table: "landing_swiperslide", id: id)?.objectValue
+            else { throw DomainError.notFound("slide") }
+            slide["order"] = entry["order"]
+            return .object(slide)
+        }
     }
 
     /// One entry of `landing.arrange`.

@@ -51,6 +51,9 @@ extension Devices {
         let kind: DeviceKind
         let registrationId: String
         let columns: [Column]
+        /// A parameter a new device needs but the caller left out (web push keys); a known
+        /// device keeps its stored value.
+        var missingForNewDevice: String?
 
         var insertColumns: [Column] { columns }
         var updateColumns: [Column] { columns.filter(\.given) }
@@ -66,6 +69,7 @@ extension Devices {
         try Validate.length(r.name, max: 225, field: "name")
         try Validate.length(r.applicationId, max: 64, field: "applicationId")
         typealias Column = CheckedRegistration.Column
+        var missing: String?
         var columns: [Column] = [
             Column(name: "registration_id", value: r.registrationId.databaseValue, given: true),
             Column(name: "active", value: (r.active ?? true).databaseValue, given: true),
@@ -83,17 +87,15 @@ extension Devices {
         case .webpush:
             let browser = r.browser ?? "CHROME"
             guard DeviceKind.browsers.contains(browser) else { throw DomainError.validation("invalid_choice", field: "browser") }
-            guard let p256dh = r.p256dh, !p256dh.isEmpty else { throw DomainError.validation("value_required", field: "p256dh") }
-            guard let auth = r.auth, !auth.isEmpty else { throw DomainError.validation("value_required", field: "auth") }
-            try Validate.length(p256dh, max: 88, field: "p256dh")
-            try Validate.length(auth, max: 24, field: "auth")
-            columns += [
-                Column(name: "p256dh", value: p256dh.databaseValue, given: true),
-                Column(name: "auth", value: auth.databaseValue, given: true),
-                Column(name: "browser", value: browser.databaseValue, given: r.browser != nil),
-            ]
+            for (field, value, max) in [("p256dh", r.p256dh, 88), ("auth", r.auth, 24)] {
+                guard let value else { missing = missing ?? field; continue }
+                if value.isEmpty { throw DomainError.validation("value_required", field: field) }
+                try Validate.length(value, max: max, field: field)
+                columns.append(Column(name: field, value: value.databaseValue, given: true))
+            }
+            columns.append(Column(name: "browser", value: browser.databaseValue, given: r.browser != nil))
         }
-        return CheckedRegistration(kind: kind, registrationId: r.registrationId, columns: columns)
+        return CheckedRegistration(kind: kind, registrationId: r.registrationId, columns: columns, missingForNewDevice: missing)
     }
 
     /// Not blank; APNS ids are hex (`^(0x)?[0-9a-fA-F]+$`) of at most 200 characters.

@@ -14,7 +14,7 @@ public final class Devices: Sendable {
 
     /// `device.register` → `{device}`. A known registration id of the same kind is updated (the
     /// values given, `active` always); for APNS, GCM and WNS a device with another id replaces
-    /// the caller's previous one.
+    /// the caller's previous one. A new web-push device needs `p256dh` and `auth`.
     public func register(_ db: Database, user: AuthUser, _ registration: Registration) throws -> JSONValue {
         let checked = try Self.check(registration)
         let kind = checked.kind
@@ -32,6 +32,7 @@ public final class Devices: Sendable {
         } else if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE registration_id = ?", arguments: [regId]) {
             return try update(db, kind: kind, id: id, userId: user.id, checked.updateColumns)
         }
+        if let field = checked.missingForNewDevice { throw DomainError.validation("value_required", field: field) }
         let columns = checked.insertColumns
         let names = (columns.map(\.name) + ["user_id", "date_created"]).map { "\"\($0)\"" }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
@@ -48,10 +49,9 @@ public final class Devices: Sendable {
         return ["device": try record(db, kind: kind, id: id)]
     }
 
-    /// `device.list` → `{items, nextCursor: null}`: every device of the caller (at most a
-    /// handful, so never paged), by kind (apns, gcm, webpush, wns) then id.
-    public func list(_ db: Database, user: AuthUser) throws -> JSONValue {
-        ["items": .array(try devices(db, userId: user.id, activeOnly: false)), "nextCursor": .null]
+    /// `device.list` → a page of every device of the caller, by kind (apns, gcm, webpush, wns) then id.
+    public func list(_ db: Database, user: AuthUser, page: PageRequest) throws -> JSONValue {
+        try devices(db, userId: user.id, activeOnly: false, page: page)
     }
 
     /// `device.unregister` → `{deleted: true, device}`. Not found unless the caller owns a device
@@ -66,23 +66,42 @@ public final class Devices: Sendable {
         return ["deleted": true, "device": device]
     }
 
-    /// `device.targets` (admin `push_notifications.view_gcmdevice`) → `{items, nextCursor: null}`:
-    /// the active devices of an active user. An inactive (deactivated or deleted) user is sent
-    /// nothing, so has no targets.
-    public func targets(_ db: Database, userId: Int64) throws -> JSONValue {
+    /// `device.targets` (admin `push_notifications.view_gcmdevice`) → a page of the active devices
+    /// of an active user, in the order of `device.list`. An inactive (deactivated or deleted) user
+    /// is sent nothing, so has no targets.
+    public func targets(_ db: Database, userId: Int64, page: PageRequest) throws -> JSONValue {
         guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }
-        let items = active ? try devices(db, userId: userId, activeOnly: true) : []
-        return ["items": .array(items), "nextCursor": .null]
+        return try devices(db, userId: userId, activeOnly: true, page: active ? page : nil)
     }
 
-    func devices(_ db: Database, userId: Int64, activeOnly: Bool) throws -> [JSONValue] {
-        try DeviceKind.allCases.flatMap { kind in
-            try RecordJSON.fetchAll(db, table: kind.table, sql: """
-                SELECT * FROM \(kind.table) WHERE user_id = ? \(activeOnly ? "AND active = 1" : "") ORDER BY id
-                """, arguments: [userId]).map { Self.tagged($0, kind) }
+    /// `{items, nextCursor}` over the four device tables in kind order, then id: keyset
+    /// pagination whose cursor is (rank of the kind, id). A nil page is an empty one.
+    func devices(_ db: Database, userId: Int64, activeOnly: Bool, page: PageRequest?) throws -> JSONValue {
+        guard let page else { return ["items": [], "nextCursor": .null] }
+        var after: (rank: Int, id: Int64)?
+        if let cursor = page.cursor {
+            guard let (rank, id) = Page.decode(cursor), let rank = Int.fromDatabaseValue(rank), let id = Int64.fromDatabaseValue(id) else {
+                throw DomainError.validation("invalid_cursor", field: "cursor")
+            }
+            after = (rank, id)
         }
+        var found: [(rank: Int, id: Int64, record: JSONValue)] = []
+        for (rank, kind) in DeviceKind.allCases.enumerated() where found.count <= page.limit && rank >= after?.rank ?? 0 {
+            let afterId = after?.rank == rank ? after?.id : nil
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM \(kind.table) WHERE user_id = ? AND (? IS NULL OR id > ?) \(activeOnly ? "AND active = 1" : "")
+                ORDER BY id LIMIT \(page.limit + 1 - found.count)
+                """, arguments: [userId, afterId, afterId])
+            found += rows.map { (rank, $0["id"], Self.tagged(RecordJSON.record($0, table: kind.table), kind)) }
+        }
+        let visible = found.prefix(page.limit)
+        var next: JSONValue = .null
+        if found.count > page.limit, let last = visible.last {
+            next = .string(Page.encode(last.rank.databaseValue, last.id.databaseValue))
+        }
+        return ["items": .array(visible.map(\.record)), "nextCursor": next]
     }
 
     func record(_ db: Database, kind: DeviceKind, id: Int64) throws -> JSONValue {

@@ -219,7 +219,7 @@ enum OpenRPCDocumentText {
     {
       "name": "admin.log.list",
       "summary": "django_admin_log entries, newest first (action time, then id).",
-      "description": "Admin `admin.view_logentry`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "description": "Admin `admin.view_logentry`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000). `changeMessage` is the stored Django JSON list, parsed (stored as Python's `json.dumps` writes it: `[{\"changed\": {\"fields\": [\"is_active\"]}}]`, `[{\"added\": {}}]`).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -867,7 +867,7 @@ enum OpenRPCDocumentText {
     {
       "name": "auth.login",
       "summary": "Checks the password and opens a session; sets `last_login`.",
-      "description": "`invalid_credentials`, `account_inactive` (1001); `rate_limited` (1005) after too many failures per email or per ipAddress. A hash with outdated iterations is upgraded.",
+      "description": "`invalid_credentials`, `account_inactive` (1001); `rate_limited` (1005, `retryAfterSeconds`): after 5 failed logins per email in 300 s every attempt on that email is refused, the right password included, until the oldest failure leaves the window; likewise after 10 failures per `ipAddress` in 60 s, whatever the emails (settings `rateLimits.*`). A successful login clears its email's failures (not its address's). The right password of an inactive account is not a failure. A hash with outdated iterations is upgraded. The token's `cid` is the client id as stored (cut to 1000 characters), null without one.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -889,7 +889,8 @@ enum OpenRPCDocumentText {
           "required": false,
           "schema": {
             "type": "string"
-          }
+          },
+          "description": "Stored in `client_id` (cut to 1000 characters; empty when absent) and carried as the token's `cid`."
         },
         {
           "name": "ipAddress",
@@ -985,7 +986,7 @@ enum OpenRPCDocumentText {
     {
       "name": "auth.verify",
       "summary": "Who a token stands for: what a parent calls to authenticate an incoming request.",
-      "description": "`invalid_token`, `session_revoked`, `account_inactive`, `token_expired` (1001).",
+      "description": "`invalid_token`, `session_revoked`, `session_expired` (only with `sessions.maxAgeSeconds`), `account_inactive` (1001). `groups` are the group names (sorted), what a parent checks roles against; `user.me` gives the group records.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1047,7 +1048,7 @@ enum OpenRPCDocumentText {
     {
       "name": "category.create",
       "summary": "Adds a user category (admin `users.add_category`).",
-      "description": "Blank: `value_required`; longer than 225: `value_too_long` (1000). Writes an admin-log addition.",
+      "description": "The name is stripped. Blank: `value_required`; longer than 225: `value_too_long` (1000). Writes an admin-log addition.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1177,7 +1178,7 @@ enum OpenRPCDocumentText {
     {
       "name": "device.list",
       "summary": "The caller's devices of every kind.",
-      "description": "By kind (apns, gcm, webpush, wns), then id. Never paged (a user has a handful): `nextCursor` is always null.",
+      "description": "By kind (apns, gcm, webpush, wns), then id. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1187,6 +1188,20 @@ enum OpenRPCDocumentText {
             "$ref": "#/components/schemas/Token"
           },
           "description": "The caller's session token."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
         }
       ],
       "result": {
@@ -1305,6 +1320,9 @@ enum OpenRPCDocumentText {
           "$ref": "#/components/errors/InvalidParams"
         },
         {
+          "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
           "$ref": "#/components/errors/Unauthenticated"
         }
       ]
@@ -1312,7 +1330,7 @@ enum OpenRPCDocumentText {
     {
       "name": "device.register",
       "summary": "Registers (or updates) one of the caller's push-notification devices.",
-      "description": "A user has at most one APNS, one GCM and one WNS device: registering another registration id of such a kind replaces the caller's previous device of that kind (a new row); registering the same id again updates that row in place. Web-push devices are many per user, their `registrationId` unique: a known one is updated. A registration id names one physical device or browser subscription, so it belongs to whoever registered it last: an id held by another user (any kind) moves to the caller. An update writes `active` (default true) and the other values given; absent ones keep their stored value. Validation (1000, data.field): `invalid_choice` (kind, browser, cloudMessageType), `invalid_registration_id` (APNS ids must match ^(0x)?[0-9a-fA-F]+$), `value_required` (blank registrationId; webpush without p256dh or auth), `value_too_long` (registrationId of APNS > 200, name > 225, applicationId > 64, p256dh > 88, auth > 24), `not_applicable` (a parameter of another kind, e.g. p256dh for apns, deviceId for webpush), `invalid_device_id`. `deviceId` is a UUID for apns and wns; for gcm an unsigned 64-bit integer given as a JSON integer ≥ 0 or, as django-push-notifications' HexIntegerField takes it, a hex string (`0x` optional, at most 16 digits); values ≥ 2^63 are stored (and shown) as their signed two's complement, as that field stores them on SQLite and PostgreSQL.",
+      "description": "A user has at most one APNS, one GCM and one WNS device: registering another registration id of such a kind replaces the caller's previous device of that kind (a new row); registering the same id again updates that row in place. Web-push devices are many per user, their `registrationId` unique: a known one is updated. A registration id names one physical device or browser subscription, so it belongs to whoever registered it last: an id held by another user (any kind) moves to the caller. An update writes `active` (default true) and the other values given; absent ones keep their stored value. Validation (1000, data.field): `invalid_choice` (kind, browser, cloudMessageType), `invalid_registration_id` (APNS ids must match ^(0x)?[0-9a-fA-F]+$), `value_required` (blank registrationId; a new webpush device without p256dh or auth, or either given blank; a known one keeps its stored keys), `value_too_long` (registrationId of APNS > 200, name > 225, applicationId > 64, p256dh > 88, auth > 24), `not_applicable` (a parameter of another kind, e.g. p256dh for apns, deviceId for webpush), `invalid_device_id`. `deviceId` is a UUID for apns and wns; for gcm an unsigned 64-bit integer given as a JSON integer ≥ 0 or, as django-push-notifications' HexIntegerField takes it, a hex string (`0x` optional, at most 16 digits); values ≥ 2^63 are stored (and shown) as their signed two's complement, as that field stores them on SQLite and PostgreSQL.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1542,7 +1560,7 @@ enum OpenRPCDocumentText {
     {
       "name": "device.targets",
       "summary": "The devices a push notification to a user would go to.",
-      "description": "Admin `push_notifications.view_gcmdevice`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). The user's active devices of every kind, ordered as device.list; none for an inactive (deactivated or deleted) user. Unknown user: Not found. Not paged.",
+      "description": "Admin `push_notifications.view_gcmdevice`: an active staff user holding it (has_perm), else `permission_denied` (1002, data.permission). The user's active devices of every kind, ordered as device.list; none for an inactive (deactivated or deleted) user. Unknown user: Not found. Paged like device.list.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1558,6 +1576,20 @@ enum OpenRPCDocumentText {
           "required": true,
           "schema": {
             "type": "integer"
+          }
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
           }
         }
       ],
@@ -1675,6 +1707,9 @@ enum OpenRPCDocumentText {
       "errors": [
         {
           "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
         },
         {
           "$ref": "#/components/errors/Unauthenticated"
@@ -1972,7 +2007,8 @@ enum OpenRPCDocumentText {
     },
     {
       "name": "email.list",
-      "summary": "The caller's addresses, primary first.",
+      "summary": "The caller's addresses, primary first, then in the order they were added (id).",
+      "description": "`limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1982,12 +2018,30 @@ enum OpenRPCDocumentText {
             "$ref": "#/components/schemas/Token"
           },
           "description": "The caller's session token."
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
         }
       ],
       "result": {
         "name": "emails",
         "schema": {
           "type": "object",
+          "required": [
+            "items",
+            "nextCursor"
+          ],
           "properties": {
             "items": {
               "type": "array",
@@ -2018,11 +2072,14 @@ enum OpenRPCDocumentText {
                   "userId"
                 ]
               }
+            },
+            "nextCursor": {
+              "type": [
+                "string",
+                "null"
+              ]
             }
-          },
-          "required": [
-            "items"
-          ]
+          }
         }
       },
       "errors": [
@@ -2031,6 +2088,9 @@ enum OpenRPCDocumentText {
         },
         {
           "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
         }
       ]
     },
@@ -2095,7 +2155,7 @@ enum OpenRPCDocumentText {
     {
       "name": "email.resendConfirmation",
       "summary": "A new confirmation for an unverified address.",
-      "description": "null for an unknown or already verified address, so callers cannot probe accounts. One per `emails.confirmationCooldownSeconds` per address (`rate_limited`, 1005).",
+      "description": "null for an unknown or already verified address, so callers cannot probe accounts. One confirmation per `emails.confirmationCooldownSeconds` (180) per address, counting the ones `user.register` and `email.add` sent (as django-allauth's cooldown counts from the last `sent`): `rate_limited` (1005, `retryAfterSeconds`). Earlier keys stay valid until they expire. The address is stripped and lower-cased.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2142,7 +2202,7 @@ enum OpenRPCDocumentText {
     {
       "name": "email.setPrimary",
       "summary": "Makes one of the caller's verified addresses primary and the account's login email.",
-      "description": "Not the caller's: Not found; unverified: `email_not_verified` (1000).",
+      "description": "Returns the address, now primary, and the user (whose `email` is now that address). Not the caller's: Not found; unverified: `email_not_verified` (1000). The address is stripped and lower-cased.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2162,43 +2222,44 @@ enum OpenRPCDocumentText {
         }
       ],
       "result": {
-        "name": "emails",
+        "name": "primary",
         "schema": {
           "type": "object",
           "properties": {
-            "items": {
-              "type": "array",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "id": {
-                    "type": "integer"
-                  },
-                  "email": {
-                    "type": "string"
-                  },
-                  "verified": {
-                    "type": "boolean"
-                  },
-                  "primary": {
-                    "type": "boolean"
-                  },
-                  "userId": {
-                    "type": "integer"
-                  }
+            "email": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "integer"
                 },
-                "required": [
-                  "id",
-                  "email",
-                  "verified",
-                  "primary",
-                  "userId"
-                ]
-              }
+                "email": {
+                  "type": "string"
+                },
+                "verified": {
+                  "type": "boolean"
+                },
+                "primary": {
+                  "type": "boolean"
+                },
+                "userId": {
+                  "type": "integer"
+                }
+              },
+              "required": [
+                "id",
+                "email",
+                "verified",
+                "primary",
+                "userId"
+              ]
+            },
+            "user": {
+              "$ref": "#/components/schemas/User"
             }
           },
           "required": [
-            "items"
+            "email",
+            "user"
           ]
         }
       },
@@ -2826,9 +2887,24 @@ enum OpenRPCDocumentText {
     {
       "name": "landing.list",
       "summary": "The slides of the landing page, in swiper order.",
-      "description": "Public. The active slides with a landing_swiper entry whose `isShow` is true, ordered by the swiper's `order` (given on each slide). Not paged: `nextCursor` is always null.",
+      "description": "Public. The active slides with a landing_swiper entry whose `isShow` is true, ordered by the swiper's `order` (given on each slide). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
       "paramStructure": "by-name",
-      "params": [],
+      "params": [
+        {
+          "name": "limit",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Limit"
+          }
+        },
+        {
+          "name": "cursor",
+          "required": false,
+          "schema": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      ],
       "result": {
         "name": "slides",
         "schema": {
@@ -2972,6 +3048,9 @@ enum OpenRPCDocumentText {
       "errors": [
         {
           "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/ValidationFailed"
         }
       ]
     },
@@ -3710,7 +3789,7 @@ enum OpenRPCDocumentText {
     {
       "name": "password.reset",
       "summary": "Sets a new password with a reset token and revokes every session of the user.",
-      "description": "A bad uid or token: `invalid_token` (1001); too old: `token_expired` (1006). Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`.",
+      "description": "A bad uid or token: `invalid_token` (1001); too old: `token_expired` (1006). Password rules (1000, `field` = `newPassword`): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4117,7 +4196,7 @@ enum OpenRPCDocumentText {
     {
       "name": "payment.list",
       "summary": "Payments not deleted, newest first.",
-      "description": "The caller's own; another user's needs admin `payments.view_product`. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "description": "Without `userId`: the caller's own, or every user's for a caller passing the admin rule with `payments.view_product`. `userId` of another user needs that permission (`permission_denied`, 1002). `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4134,7 +4213,7 @@ enum OpenRPCDocumentText {
           "schema": {
             "type": "integer"
           },
-          "description": "Default the caller."
+          "description": "Only this user's payments. Default: the caller's (every user's for an admin holding `payments.view_product`)."
         },
         {
           "name": "limit",
@@ -5325,7 +5404,7 @@ enum OpenRPCDocumentText {
     {
       "name": "session.list",
       "summary": "The caller's sessions, newest first, the current one marked.",
-      "description": "`limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
+      "description": "Every session row of the caller, revoked ones included (`revokedAt` set), newest first (`createdAt`, then id); `current` is true for the session of the token used. `limit` outside 1…500 is `invalid_limit`, an unreadable cursor `invalid_cursor` (1000).",
       "paramStructure": "by-name",
       "params": [
         {

@@ -92,7 +92,7 @@ enum CommerceMethods {
     }
 
     /// A public list that an admin may widen: `includeInactive: true` needs `token` of an admin
-    /// holding `permission` (Forbidden otherwise). A token given is always checked.
+    /// holding `permission` (Forbidden otherwise; no token: `invalid_token`). A token given is always checked.
     static func publicList<Input: Sendable>(
         _ name: String, _ sessions: Sessions, permission: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
@@ -100,7 +100,7 @@ enum CommerceMethods {
     ) -> Method<Database> {
         Method(name, decode: { p in
             let all = try p.optional("includeInactive", as: Bool.self) ?? false
-            let token: String? = all ? try p.required("token") : try p.optional("token")
+            let token: String? = all ? try p.sessionToken() : try p.optional("token")
             return (token: token, all: all, page: try p.page(), input: try decode(&p))
         }) { call in
             var claims: SessionClaims?

@@ -23,8 +23,8 @@ enum ContentMethods {
             }) { input, _, db in
                 try feedback.list(db, type: input.type, page: input.page, page: input.paging)
             },
-            Bind.open("landing.list", decode: { _ in () }) { _, db in
-                try landing.list(db)
+            Bind.open("landing.list", decode: { p in try p.page() }) { page, db in
+                try landing.list(db, page: page)
             },
             Bind.admin("landing.slide.create", sessions, permission: "landing.add_swiperslide", decode: { p in
                 let change = try slideChange(&p)

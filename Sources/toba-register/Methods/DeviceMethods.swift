@@ -11,15 +11,15 @@ enum DeviceMethods {
             Bind.authed("device.register", sessions, decode: { p in
                 Devices.Registration(
                     kind: try p.required("kind"), registrationId: try p.required("registrationId"),
-                    name: try p.optional("name"), deviceId: try p.optional("deviceId"),
+                    name: try p.optional("name"), deviceId: try deviceId(&p),
                     applicationId: try p.optional("applicationId"), active: try p.optional("active"),
                     cloudMessageType: try p.optional("cloudMessageType"), p256dh: try p.optional("p256dh"),
                     auth: try p.optional("auth"), browser: try p.optional("browser"))
             }) { registration, user, db in
                 try devices.register(db, user: user, registration)
             },
-            Bind.authed("device.list", sessions, decode: { _ in () }) { _, user, db in
-                try devices.list(db, user: user)
+            Bind.authed("device.list", sessions, decode: { p in try p.page() }) { page, user, db in
+                try devices.list(db, user: user, page: page)
             },
             Bind.authed("device.unregister", sessions, decode: { p in
                 (kind: try p.required("kind", as: String.self), registrationId: try p.required("registrationId", as: String.self))
@@ -27,10 +27,19 @@ enum DeviceMethods {
                 try devices.unregister(db, user: user, kind: input.kind, registrationId: input.registrationId)
             },
             Bind.admin("device.targets", sessions, permission: "push_notifications.view_gcmdevice", decode: { p in
-                try p.required("userId", as: Int64.self)
-            }) { userId, _, db in
-                try devices.targets(db, userId: userId)
+                (userId: try p.required("userId", as: Int64.self), page: try p.page())
+            }) { input, _, db in
+                try devices.targets(db, userId: input.userId, page: input.page)
             },
         ]
+    }
+
+    /// `deviceId?`: a string (UUID, hex) or an integer; its format is the domain's to check.
+    static func deviceId(_ p: inout Params) throws -> JSONValue? {
+        let value: JSONValue? = try p.optional("deviceId")
+        switch value {
+        case nil, .string?, .number?: return value
+        default: throw RPCError.invalidParams("type", field: "deviceId", detail: "expected string or integer")
+        }
     }
 }
