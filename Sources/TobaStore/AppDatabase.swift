@@ -23,27 +23,66 @@ public struct AppDatabase: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeoutSeconds)
         config.foreignKeysEnabled = true
-        let synchronous = durability == .full ? "FULL" : "NORMAL"
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-        }
         let writer: any DatabaseWriter
         if path == ":memory:" {
             writer = try DatabaseQueue(configuration: config)
         } else {
-            writer = try DatabasePool(path: path, configuration: config)
+            writer = try openPool(path: path, configuration: config, patienceSeconds: busyTimeoutSeconds)
         }
+        // Set on the one writing connection once it is open: GRDB's WAL set-up runs after
+        // `prepareDatabase` and sets `synchronous = NORMAL`, which would undo `full`.
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
         let database = AppDatabase(writer: writer, path: path)
         try database.migrate()
         return database
     }
 
+    /// Opening a new file switches it to WAL, a lock change for which SQLite calls no busy
+    /// handler: when several processes start together on a new file, the losers retry.
+    private static func openPool(path: String, configuration: Configuration, patienceSeconds: Double) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(patienceSeconds)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            }
+        }
+    }
+
+    /// Migrates, also when other processes open the same new file at the same moment: GRDB reads
+    /// the applied migrations before it takes the write lock, so the loser of that race fails on
+    /// tables the winner has just created. It tries again as long as the applied migrations grew
+    /// meanwhile (someone made progress); a failure without progress is a real one.
     func migrate() throws {
         let migrator = Schema.migrator
-        if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) {
-            throw StoreError.newerSchema
+        var applied = try schemaVersion()
+        while true {
+            if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw StoreError.newerSchema
+            }
+            do {
+                try migrator.migrate(writer)
+                return
+            } catch {
+                let now = try schemaVersion()
+                guard now > applied else { throw error }
+                applied = now
+            }
         }
-        try migrator.migrate(writer)
+    }
+
+    /// The `synchronous` mode of the writing connection as SQLite reports it (`FULL`, `NORMAL`, …).
+    public func synchronousMode() throws -> String {
+        let value = try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        switch value {
+        case 0: return "OFF"
+        case 1: return "NORMAL"
+        case 2: return "FULL"
+        case 3: return "EXTRA"
+        default: return "unknown"
+        }
     }
 
     /// The number of migrations applied to this database.

@@ -65,7 +65,10 @@ public struct Settings: Sendable {
     private mutating func apply(_ object: JSONObject, prefix: String) throws(Invalid) {
         for (key, value) in object {
             let path = prefix.isEmpty ? key : prefix + "." + key
-            if case .object(let nested) = value, Self.sections.contains(path) {
+            if Self.sections.contains(path) {
+                guard case .object(let nested) = value else {
+                    throw Invalid(description: "setting \(path) must be an object of settings")
+                }
                 try apply(nested, prefix: path)
             } else {
                 try set(path, value)
@@ -101,8 +104,9 @@ public struct Settings: Sendable {
             }
             durability = d
         case "passwords.iterations": passwordIterations = Int(try int(1...100_000_000))
-        case "passwords.resetTimeoutSeconds": passwordResetTimeoutSeconds = try int(1...(100 * 365 * 86_400))
-        case "emails.confirmationExpireDays": confirmationExpireDays = try int(1...3650)
+        // 0 is Django's meaning too: a reset token or a confirmation is good only at once.
+        case "passwords.resetTimeoutSeconds": passwordResetTimeoutSeconds = try int(0...(100 * 365 * 86_400))
+        case "emails.confirmationExpireDays": confirmationExpireDays = try int(0...3650)
         case "emails.confirmationCooldownSeconds": confirmationCooldownSeconds = try int(0...86_400)
         case "sessions.maxAgeSeconds":
             sessionMaxAgeSeconds = value == .null ? nil : try int(1...(100 * 365 * 86_400))

@@ -25,10 +25,13 @@ final class OrderedQueue<Context>: @unchecked Sendable {
     private var head = 0
     private var closed = false
 
-    func append(_ slot: Slot<Context>) {
+    /// Takes `slot` in arrival order; false once closed (the writer may already have finished).
+    func append(_ slot: Slot<Context>) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return false }
         slots.append(slot)
-        condition.unlock()
+        return true
     }
 
     func resolve(_ slot: Slot<Context>, _ state: Slot<Context>.State) {

@@ -51,6 +51,8 @@ public final class Pipeline<Context>: Sendable {
     public func accept(_ frame: LineFramer.Frame) {
         guard isAccepting else { return }
         sink.waitForCapacity()
+        // The wait may have outlasted a close (a signal, system.shutdown): input stops there.
+        guard isAccepting else { return }
         switch frame {
         case .tooLarge:
             sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("too_large"))).json)
@@ -140,7 +142,11 @@ public final class Pipeline<Context>: Sendable {
             return
         }
         let slot = Slot<Context>(responder: responder)
-        queue.append(slot)
+        guard queue.append(slot) else {
+            // Closed meanwhile and the writer may be gone: this request was read too late to run.
+            responder.abandon()
+            return
+        }
         let params = Params(request.params)
         Task { [queue, mapError] in
             do {

@@ -32,6 +32,12 @@ final class Responder: Sendable {
         }
         sink.end()
     }
+
+    /// Leaves the request unanswered (it came after the input was closed) and stops counting it.
+    func abandon() {
+        guard !answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        sink.end()
+    }
 }
 
 /// Collects the answers of one batch and writes them as one line once all have answered.

@@ -34,6 +34,10 @@ public final class StdinReader: Sendable {
             while shouldContinue() {
                 let n = read(fd, buffer.baseAddress!, capacity)
                 if n < 0 && errno == EINTR { continue }
+                if n < 0 && errno == EAGAIN {
+                    Readiness.waitUntilReadable(fd)
+                    continue
+                }
                 if n <= 0 { break }
                 for frame in framer.push(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {
                     guard shouldContinue() else { break }

@@ -42,7 +42,11 @@ public final class StdoutWriter: Sendable {
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if n < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
+                    if errno == EINTR { continue }
+                    if errno == EAGAIN {
+                        Readiness.waitUntilWritable(fd)
+                        continue
+                    }
                     return false
                 }
                 offset += n

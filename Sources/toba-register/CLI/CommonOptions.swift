@@ -32,7 +32,7 @@ struct CommonOptions: ParsableArguments {
 
     func resolvedLogLevel() throws -> Logger.Level {
         let text = logLevel ?? Self.environment["TOBA_LOG_LEVEL"] ?? "info"
-        guard let level = Logger.Level(rawValue: text), level != .critical else {
+        guard let level = Logger.Level(rawValue: text.lowercased()), level != .critical else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error (got \(text))")
         }
         return level
@@ -63,8 +63,12 @@ struct CommonOptions: ParsableArguments {
         return logger
     }
 
-    static func flag(_ name: String) -> Bool {
+    /// A boolean environment variable; a value that is neither yes nor no refuses the start
+    /// (a typo must not silently leave a feature off).
+    static func flag(_ name: String) throws -> Bool {
         guard let value = environment[name]?.lowercased() else { return false }
-        return ["1", "true", "yes", "on"].contains(value)
+        if ["1", "true", "yes", "on"].contains(value) { return true }
+        if ["", "0", "false", "no", "off"].contains(value) { return false }
+        throw ValidationError("\(name) must be 1, true, yes, on, 0, false, no or off (got \(value))")
     }
 }

@@ -18,8 +18,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try options.makeLogger()
+        let shutdown = ShutdownSwitch()
+        let signals = ShutdownSignals(triggering: shutdown, logger: logger)
+        defer { signals.cancel() }
         let settings = try options.loadSettings()
         let lineLimit = try resolvedMaxLineBytes()
+        let testClock = try allowTestClock || CommonOptions.flag("TOBA_ALLOW_TEST_CLOCK")
         let database: AppDatabase
         do {
             database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
@@ -37,18 +41,20 @@ struct ServeCommand: AsyncParsableCommand {
         let server = Server(
             services: services,
             maxLineBytes: lineLimit,
-            allowTestClock: allowTestClock || CommonOptions.flag("TOBA_ALLOW_TEST_CLOCK"))
+            allowTestClock: testClock,
+            shutdown: shutdown)
         try await server.run()
     }
 
+    /// Any positive number of bytes: the operator chooses; a line over it is answered `too_large`.
     private func resolvedMaxLineBytes() throws -> Int {
         if let maxLineBytes {
-            guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+            guard maxLineBytes >= 1 else { throw ValidationError("--max-line-bytes must be a positive integer (got \(maxLineBytes))") }
             return maxLineBytes
         }
         guard let text = CommonOptions.environment["TOBA_MAX_LINE_BYTES"] else { return 1_048_576 }
-        guard let value = Int(text), value >= 64 else {
-            throw ValidationError("TOBA_MAX_LINE_BYTES must be an integer of at least 64 (got \(text))")
+        guard let value = Int(text), value >= 1 else {
+            throw ValidationError("TOBA_MAX_LINE_BYTES must be a positive integer (got \(text))")
         }
         return value
     }

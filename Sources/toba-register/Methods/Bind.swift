@@ -69,30 +69,26 @@ extension Params {
 
     /// An RFC 3339 timestamp (any offset).
     mutating func timestamp(_ name: String) throws -> Timestamp {
-        let text: String = try required(name)
-        guard let instant = Timestamp(parsing: text) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected an RFC 3339 timestamp")
-        }
-        return instant
+        try Self.instant(try required(name), field: name)
     }
 
     mutating func optionalTimestamp(_ name: String) throws -> Timestamp? {
-        guard let text: String = try optional(name) else { return nil }
-        guard let instant = Timestamp(parsing: text) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected an RFC 3339 timestamp")
-        }
-        return instant
+        try optional(name, as: String.self).map { try Self.instant($0, field: name) }
     }
 
     mutating func timestampPatch(_ name: String) throws -> Patch<Timestamp> {
         switch try patch(name, as: String.self) {
         case .absent: return .absent
         case .null: return .null
-        case .value(let text):
-            guard let instant = Timestamp(parsing: text) else {
-                throw RPCError.invalidParams("type", field: name, detail: "expected an RFC 3339 timestamp")
-            }
-            return .value(instant)
+        case .value(let text): return .value(try Self.instant(text, field: name))
         }
+    }
+
+    /// `text` read as an instant; `type` (naming `field`) when it is no RFC 3339 timestamp.
+    private static func instant(_ text: String, field: String) throws -> Timestamp {
+        guard let instant = Timestamp(parsing: text) else {
+            throw RPCError.invalidParams("type", field: field, detail: "expected an RFC 3339 timestamp")
+        }
+        return instant
     }
 }

@@ -8,6 +8,11 @@ import TobaStore
 enum SystemMethods {
     struct NoParams: Sendable {}
 
+    /// The instants an RFC 3339 timestamp can spell (four-digit years), in microseconds: the test
+    /// clock never leaves them, so every stored and answered timestamp stays readable.
+    static let clockRange = Timestamp(parsing: "0000-01-01T00:00:00Z")!.microseconds
+        ... Timestamp(parsing: "9999-12-31T23:59:59.999999Z")!.microseconds
+
     static func all(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> [Method<Database>] {
         let database = services.database
         let schemaVersion = (try? database.schemaVersion()) ?? 0
@@ -40,18 +45,16 @@ enum SystemMethods {
         ]
         if allowTestClock {
             methods += [
-                Method("system.clock.set", decode: { p throws -> Timestamp in
-                    let text: String = try p.required("now")
-                    guard let instant = Timestamp(parsing: text) else {
-                        throw RPCError.invalidParams("type", field: "now", detail: "expected an RFC 3339 timestamp")
-                    }
-                    return instant
-                }) { instant, _ in
+                Method("system.clock.set", decode: { p in try p.timestamp("now") }) { instant, _ in
                     services.clock.set(instant)
                     return ["now": .string(instant.rfc3339)]
                 },
                 Method("system.clock.advance", decode: { p throws -> Double in try p.required("seconds") }) { seconds, _ in
-                    ["now": .string(services.clock.advance(seconds: seconds).rfc3339)]
+                    let target = Double(services.clock.now().microseconds) + (seconds * 1_000_000).rounded()
+                    guard Double(clockRange.lowerBound) <= target, target <= Double(clockRange.upperBound) else {
+                        throw RPCError.invalidParams("type", field: "seconds", detail: "the clock must stay within the years 0000-9999")
+                    }
+                    return ["now": .string(services.clock.advance(seconds: seconds).rfc3339)]
                 },
             ]
         }

@@ -10,12 +10,13 @@ struct Server {
     let services: Services
     let maxLineBytes: Int
     let allowTestClock: Bool
+    /// Flipped by a signal (see `ShutdownSignals`) or by system.shutdown.
+    let shutdown: ShutdownSwitch
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
         let logger = services.logger
         let output = StdoutWriter()
-        let shutdown = ShutdownSwitch()
         let table = MethodCatalog.table(services: services, shutdown: shutdown, allowTestClock: allowTestClock)
         let pipeline = Pipeline<Database>(
             table: table,
@@ -29,21 +30,12 @@ struct Server {
         let maintenance = Maintenance(services: services)
         maintenance.start()
 
-        let signals = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.notice("signal received: finishing the requests already read", metadata: ["signal": "\(number)"])
-                shutdown.trigger()
-            }
-            source.resume()
-            return source
-        }
-
         let schemaVersion = try services.database.schemaVersion()
+        let synchronous = try services.database.synchronousMode()
         logger.info("serving", metadata: [
             "db": "\(services.database.path)", "schemaVersion": "\(schemaVersion)",
             "durability": "\(services.settings.durability.rawValue)",
+            "synchronous": "\(synchronous)",
         ])
         StdinReader(maxLineBytes: maxLineBytes).start(
             onFrame: { pipeline.accept($0) },
@@ -51,7 +43,6 @@ struct Server {
             onEnd: { pipeline.close() })
 
         await pipeline.waitUntilFinished()
-        signals.forEach { $0.cancel() }
         maintenance.stop()
         try services.database.close()
         logger.info("stopped cleanly", metadata: ["responses": "\(output.framesWritten)"])
