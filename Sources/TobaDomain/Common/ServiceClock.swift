@@ -21,7 +21,10 @@ public final class ServiceClock: Sendable {
     public func advance(seconds: Double) -> Timestamp {
         frozen.withLock { value in
             let base = value ?? Timestamp.now()
-            let next = Timestamp(microseconds: base.microseconds + Int64((seconds * 1_000_000).rounded()))
+            // Clamped to years 0001…9999 so no step, however large, can overflow.
+            let micros = (Double(base.microseconds) + seconds * 1_000_000).rounded()
+            let next = Timestamp(microseconds: Int64(min(max(micros, Double(Timestamp.earliest.microseconds)),
+                                                         Double(Timestamp.latest.microseconds))))
             value = next
             return next
         }

@@ -14,6 +14,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.microseconds = seconds * 1_000_000
     }
 
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants RFC 3339 can write.
+    public static let earliest = Timestamp(microseconds: -62_135_596_800_000_000)
+    public static let latest = Timestamp(microseconds: 253_402_300_799_999_999)
+
     public static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)

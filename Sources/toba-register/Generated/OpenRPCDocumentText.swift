@@ -6910,8 +6910,8 @@ enum OpenRPCDocumentText {
     },
     {
       "name": "system.clock.advance",
-      "summary": "Moves the test clock forward by `seconds`.",
-      "description": "Only with `--allow-test-clock`; otherwise Method not found (-32601). Freezes the clock if it was running.",
+      "summary": "Moves the test clock by `seconds` (fractions and negative steps allowed).",
+      "description": "Only with `--allow-test-clock`; otherwise Method not found (-32601). Freezes the clock if it was running. A step that would leave the years 0001–9999 is -32602 `type` with `field` `seconds`.",
       "paramStructure": "by-name",
       "params": [
         {
