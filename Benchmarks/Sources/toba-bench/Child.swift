@@ -8,6 +8,9 @@ final class Child: @unchecked Sendable {
     let output = Pipe()
     private let lock = NSLock()
     private var arrivals: [String: UInt64] = [:]
+    private var answers: [String: Data] = [:]
+    /// Keep whole answer lines (off for throughput runs).
+    var keepAnswers = false
     private var lineCount = 0
     private let done = DispatchSemaphore(value: 0)
     private var expected = Int.max
@@ -47,6 +50,7 @@ final class Child: @unchecked Sendable {
         }
         lock.lock()
         arrivals[id] = now
+        if keepAnswers { answers[id] = Data(line) }
         lineCount += 1
         let finished = lineCount == expected
         lock.unlock()
@@ -68,6 +72,14 @@ final class Child: @unchecked Sendable {
     func arrival(of id: String) -> UInt64? {
         lock.lock(); defer { lock.unlock() }
         return arrivals["\"\(id)\""]
+    }
+
+    /// The answer to `id` as a JSON object (needs `keepAnswers`).
+    func answer(_ id: String) -> [String: Any] {
+        _ = waitFor(id: id)
+        lock.lock(); defer { lock.unlock() }
+        let data = answers["\"\(id)\""] ?? Data()
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 
     func waitFor(id: String) -> UInt64 {

@@ -49,7 +49,7 @@ func pipeAll(_ arguments: [String], _ lines: [String]) throws -> Double {
 
 func report(_ name: String, count: Int, seconds: Double) {
     let rate = Double(count) / seconds
-    print(String(format: "%-58@ %7d req  %8.3f s  %10.0f req/s", name as NSString, count, seconds, rate))
+    print(name.padding(toLength: 78, withPad: " ", startingAt: 0) + String(format: "%7d req  %8.3f s  %10.0f req/s", count, seconds, rate))
 }
 
 print("toba-bench on \(ProcessInfo.processInfo.activeProcessorCount) cores, \(binary)")
@@ -103,3 +103,58 @@ let lastArrived = latencyChild.waitFor(id: "r\(registrations - 1)")
 latencyChild.close()
 print(String(format: "rpc.discover sent after %d registrations answered in %.4f s (all registrations took %.3f s)",
              half, seconds(discoverSent, probeArrived), seconds(probeStart, lastArrived)))
+
+// (e) failed logins cost what a real check costs (no timing oracle for account probing).
+let timingDirectory = scratch.appendingPathComponent("timing")
+try FileManager.default.createDirectory(at: timingDirectory, withIntermediateDirectories: true)
+let timingDB = timingDirectory.appendingPathComponent("timing.sqlite").path
+let lenient = try config(#"{"rateLimits":{"loginFailedPerEmail":"100000/1s","loginFailedPerIp":"100000/1s"}}"#)
+let superuser = Process()
+superuser.executableURL = URL(fileURLWithPath: binary)
+superuser.arguments = ["createsuperuser", "--db", timingDB, "--email", "root@example.com", "--config", lenient]
+let superuserInput = Pipe()
+superuser.standardInput = superuserInput
+superuser.standardOutput = FileHandle.nullDevice
+superuser.standardError = FileHandle.nullDevice
+try superuser.run()
+superuserInput.fileHandleForWriting.write(Data("root passphrase 1\n".utf8))
+try superuserInput.fileHandleForWriting.close()
+superuser.waitUntilExit()
+
+let timing = try startedChild(["--db", timingDB, "--config", lenient])
+timing.keepAnswers = true
+var sequence = 0
+/// Sends one request, waits for its answer, returns the answer line's latency in seconds.
+@MainActor func timed(_ method: String, _ params: String) -> Double {
+    sequence += 1
+    let id = "t\(sequence)"
+    let start = DispatchTime.now().uptimeNanoseconds
+    timing.send([line(method, params, id: id)])
+    return seconds(start, timing.waitFor(id: id))
+}
+_ = timed("user.register", #"{"email":"real@example.com","password":"a long passphrase"}"#)
+_ = timed("user.register", #"{"email":"gone@example.com","password":"a long passphrase"}"#)
+_ = timed("social.login", #"{"provider":"google","uid":"1","email":"social@example.com","emailVerified":true}"#)
+timing.send([line("auth.login", #"{"email":"root@example.com","password":"root passphrase 1"}"#, id: "root")])
+let rootToken = (timing.answer("root")["result"] as? [String: Any])?["token"] as? String ?? ""
+timing.send([line("user.register", #"{"email":"probe@example.com","password":"a long passphrase"}"#, id: "probe")])
+let goneId = (((timing.answer("probe")["result"] as? [String: Any])?["user"] as? [String: Any])?["id"] as? Int ?? 0) - 1
+timing.send([line("admin.user.update", #"{"token":"\#(rootToken)","userId":\#(goneId),"isActive":false}"#, id: "deactivate")])
+guard timing.answer("deactivate")["result"] != nil else {
+    FileHandle.standardError.write(Data("could not deactivate the timing user\n".utf8))
+    exit(1)
+}
+let rounds = quick ? 5 : 20
+let kinds: [(String, String)] = [
+    ("right password", #"{"email":"real@example.com","password":"a long passphrase"}"#),
+    ("wrong password", #"{"email":"real@example.com","password":"not the passphrase"}"#),
+    ("unknown email", #"{"email":"nobody@example.com","password":"a long passphrase"}"#),
+    ("unusable password (social-only user)", #"{"email":"social@example.com","password":"a long passphrase"}"#),
+    ("inactive user, right password", #"{"email":"gone@example.com","password":"a long passphrase"}"#),
+]
+for (label, params) in kinds {
+    let total = (0..<rounds).reduce(0.0) { sum, _ in sum + timed("auth.login", params) }
+    let padded = label.padding(toLength: 40, withPad: " ", startingAt: 0)
+    print("auth.login, \(padded)" + String(format: "mean %.4f s over %d", total / Double(rounds), rounds))
+}
+timing.close()
