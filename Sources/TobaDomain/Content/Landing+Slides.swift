@@ -27,13 +27,13 @@ extension Landing {
         let id = try storedId(db, slideId)
         if let title = change.texts["title"] { try Validate.nonBlank(title, field: "title") }
         let stored = try Row.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id])!
-        let changed = try change.columns(defaults: false).filter { column, value in stored[column] as DatabaseValue != value }
+        var changes = ColumnChanges(current: stored)
+        for (column, value) in try change.columns(defaults: false) { changes.set(column, value) }
+        let changed = changes.assignments.map { ($0.column, $0.value) }
         try checkEventWindow(changed, stored: stored)
         guard !changed.isEmpty else { return ["slide": try slide(db, id: id)] }
         let now = clock.now()
-        let sets = (changed.map(\.0) + ["updated_at"]).map { "\"\($0)\" = ?" }.joined(separator: ", ")
-        try db.execute(sql: "UPDATE landing_swiperslide SET \(sets) WHERE id = ?",
-                       arguments: StatementArguments(changed.map(\.1) + [now.databaseValue, id.databaseValue]))
+        try changes.apply(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.databaseValue)])
         let title = try String.fetchOne(db, sql: "SELECT title FROM landing_swiperslide WHERE id = ?", arguments: [id]) ?? ""
         try AdminLog.write(db, userId: admin.id, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!, repr: title,
                            action: .change, changedFields: changed.map(\.0), at: now)
