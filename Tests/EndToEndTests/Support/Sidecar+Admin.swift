@@ -32,8 +32,7 @@ extension Sidecar {
     /// A sidecar on a fresh database file holding one superuser, and that superuser's token.
     static func withAdmin(email: String = "admin@example.com", password: String = "admin passphrase 1",
                           extraArguments: [String] = ["--allow-test-clock"], config: String? = fastConfig) throws -> (Sidecar, JSONValue) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toba-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeDirectory()
         let database = directory.appendingPathComponent("toba.sqlite")
         let created = try createSuperuser(database: database, email: email, password: password, config: config)
         guard created.status == 0 else { throw TimedOut(what: "createsuperuser (exit \(created.status))", stderr: created.stderr) }

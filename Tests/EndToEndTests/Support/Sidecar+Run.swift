@@ -10,12 +10,25 @@ extension Sidecar {
         let stderr: String
     }
 
-    /// A fresh private directory under the system's temporary directory.
+    /// A fresh private directory under the system's temporary directory. The first call of a test
+    /// run removes the directories earlier runs left there more than an hour ago.
     static func makeDirectory() throws -> URL {
+        _ = sweptStaleDirectories
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toba-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
+
+    private static let sweptStaleDirectories: Void = {
+        let temporary = FileManager.default.temporaryDirectory
+        let cutoff = Date().addingTimeInterval(-3600)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix("toba-e2e-") {
+            let url = temporary.appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+            if let modified, modified < cutoff { try? FileManager.default.removeItem(at: url) }
+        }
+    }()
 
     /// Runs the binary with `arguments` until it exits, feeding it `stdin` and then EOF.
     /// The environment is the test's without any `TOBA_` variable, plus `environment`.

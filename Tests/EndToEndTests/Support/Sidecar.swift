@@ -29,7 +29,7 @@ final class Sidecar: @unchecked Sendable {
     ///   - config: settings JSON written to a file and passed with `--config` (nil: none).
     init(arguments: [String] = ["--db", ":memory:", "--allow-test-clock"], config: String? = Sidecar.fastConfig,
          environment: [String: String] = [:], directory: URL? = nil) throws {
-        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("toba-e2e-\(UUID().uuidString)")
+        self.directory = try directory ?? Sidecar.makeDirectory()
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         var args = arguments
         if let config {
