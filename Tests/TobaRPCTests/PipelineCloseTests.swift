@@ -41,3 +41,22 @@ import Testing
         refused.abandon()
     }
 }
+
+/// A batch whose later members arrive after a close still answers the members that ran.
+@Suite struct BatchAbandonTests {
+    @Test func anAbandonedMemberGivesUpItsPlaceAndTheRestIsWritten() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let output = StdoutWriter(fileDescriptor: fds[1])
+        let sink = ResponseSink(output: output)
+        let collector = BatchCollector(count: 2, output: output)
+        let ran = Responder(target: .batch(collector, index: 0, id: .number(JSONNumber(1))), sink: sink)
+        let late = Responder(target: .batch(collector, index: 1, id: .number(JSONNumber(2))), sink: sink)
+        ran.send(.success("ok"))
+        late.abandon()
+        close(fds[1])
+        let data = FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile()
+        #expect(String(decoding: data, as: UTF8.self) == #"[{"jsonrpc":"2.0","result":"ok","id":1}]"# + "\n")
+    }
+}

@@ -34,8 +34,10 @@ final class Responder: Sendable {
     }
 
     /// Leaves the request unanswered (it came after the input was closed) and stops counting it.
+    /// In a batch it gives up its place, so the members already answered are still written.
     func abandon() {
         guard !answered.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        if case .batch(let collector, let index, _) = target { collector.fill(index, with: nil) }
         sink.end()
     }
 }
@@ -51,13 +53,14 @@ final class BatchCollector: Sendable {
         self.output = output
     }
 
-    func fill(_ index: Int, with response: JSONValue) {
+    /// `response` nil: the member was abandoned and takes no place in the answer.
+    func fill(_ index: Int, with response: JSONValue?) {
         let complete: [JSONValue]? = state.withLock { state in
             state.slots[index] = response
             state.remaining -= 1
             return state.remaining == 0 ? state.slots.compactMap { $0 } : nil
         }
-        if let complete { output.write(.array(complete)) }
+        if let complete, !complete.isEmpty { output.write(.array(complete)) }
     }
 }
 
