@@ -27,7 +27,12 @@ public struct Settings: Sendable {
         public var count: Int
         public var seconds: Int64
 
-        /// Parses `"5/300s"` (also `"10/1m"`, `"3/2h"`).
+        /// The longest window a rate limit may have (100 years, like the other durations):
+        /// longer ones overflowed the microsecond arithmetic of `RateLimiter` and killed the
+        /// process at the first event.
+        public static let maxSeconds: Int64 = 100 * 365 * 86_400
+
+        /// Parses `"5/300s"` (also `"10/1m"`, `"3/2h"`); nil for a window over `maxSeconds`.
         public init?(text: String) {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let count = Int(parts[0]), count >= 1, var unit = parts[1].last else { return nil }
@@ -41,7 +46,9 @@ public struct Settings: Sendable {
             case "h": factor = 3600
             default: return nil
             }
-            self.init(count: count, seconds: n * factor)
+            let (seconds, overflow) = n.multipliedReportingOverflow(by: factor)
+            guard !overflow, seconds <= Self.maxSeconds else { return nil }
+            self.init(count: count, seconds: seconds)
         }
 
         public init(count: Int, seconds: Int64) {
@@ -93,7 +100,7 @@ public struct Settings: Sendable {
         }
         func rate() throws(Invalid) -> RateLimit {
             guard let s = value.stringValue, let limit = RateLimit(text: s) else {
-                throw Invalid(description: "setting \(path) must look like \"5/300s\"")
+                throw Invalid(description: "setting \(path) must look like \"5/300s\" (a window of at most 100 years)")
             }
             return limit
         }

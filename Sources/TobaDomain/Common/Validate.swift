@@ -36,9 +36,19 @@ public enum Validate {
         }
     }
 
-    /// `value_too_long` when `value` has more than `max` characters.
+    /// `value_too_long` when `value` has more than `max` characters, counted as Django's
+    /// `max_length` and PostgreSQL's `varchar(n)` count them: in code points, not in Swift's
+    /// grapheme clusters (`"👍🏽"` is one `Character` but two code points).
     public static func length(_ value: String?, max: Int, field: String) throws(DomainError) {
-        if let value, value.count > max { throw DomainError.validation("value_too_long", field: field) }
+        if let value, value.unicodeScalars.count > max { throw DomainError.validation("value_too_long", field: field) }
+    }
+
+    /// At most the first `max` code points of `text`: a text cut to fit its column, as Django's
+    /// `text[:max]` cuts it (Swift's `prefix` would count grapheme clusters and keep more).
+    public static func clip(_ text: String, max: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(max))
+        return String(scalars)
     }
 
     /// A required text that is not blank.

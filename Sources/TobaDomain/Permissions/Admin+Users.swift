@@ -23,13 +23,20 @@ extension Admin {
         }
     }
 
+    /// The longest value `query` searches: an email (254; names are at most 150).
+    static let longestSearched = 254
+
     /// `admin.user.list`: user records by id. `query` matches a substring of the email, first or
     /// last name, case-insensitively (ASCII letters, as Django's `icontains` on SQLite).
     public func listUsers(_ db: Database, filter: UserFilter, page: PageRequest) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now())
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty {
+        if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), query.unicodeScalars.count > Self.longestSearched {
+            // Longer than any value searched, it matches nothing; as a LIKE pattern (over
+            // SQLite's 50,000-byte limit) it would not even run.
+            conditions.append("0")
+        } else if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty {
             let pattern = "%" + query.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             conditions.append(#"(email LIKE ? ESCAPE '\' OR first_name LIKE ? ESCAPE '\' OR last_name LIKE ? ESCAPE '\')"#)

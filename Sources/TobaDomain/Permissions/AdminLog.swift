@@ -31,7 +31,7 @@ public enum AdminLog {
         try db.execute(sql: """
             INSERT INTO django_admin_log (action_time, user_id, content_type_id, object_id, object_repr, action_flag, change_message)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [time, userId, contentType, objectId, String(repr.prefix(200)), action.rawValue, pythonJSON(message)])
+            """, arguments: [time, userId, contentType, objectId, Validate.clip(repr, max: 200), action.rawValue, pythonJSON(message)])
     }
 
     /// The text Python's `json.dumps` writes (Django stores `change_message` with it): `", "`

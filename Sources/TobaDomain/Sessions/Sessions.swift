@@ -59,9 +59,7 @@ public final class Sessions: Sendable {
     /// A `user_agent` or `client_id` cut to its column's 1000 characters (code points, as
     /// Django and PostgreSQL count them).
     static func clip(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: text.unicodeScalars.prefix(1000))
-        return String(scalars)
+        Validate.clip(text, max: 1000)
     }
 
     /// Claims for a new token of session `sessionId`; `cid` is the client id as stored.

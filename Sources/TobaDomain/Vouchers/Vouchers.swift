@@ -47,6 +47,9 @@ public final class Vouchers: Sendable {
 
         func validate(_ db: Database) throws {
             try InputRules.text(code, max: 64, field: "code", required: true)
+            // Stored upper-cased (`code`) and lower-cased (`code_l`), which may be longer ("ß" → "SS").
+            try Validate.length(code?.uppercased(), max: 64, field: "code")
+            try Validate.length(code?.lowercased(), max: 64, field: "code")
             try InputRules.text(name, max: 225, field: "name", required: true)
             try InputRules.range(usage, 0...Int64(Int32.max), field: "usage")
             if let userId = userId.value,

@@ -14,9 +14,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.microseconds = seconds * 1_000_000
     }
 
-    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants RFC 3339 can write.
-    public static let earliest = Timestamp(microseconds: -62_135_596_800_000_000)
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants RFC 3339 (four-digit
+    /// years) can write. Parsing refuses instants outside them and `adding` stops at them, so
+    /// every stored timestamp reads back and sorts as text in time order.
+    public static let earliest = Timestamp(microseconds: -62_167_219_200_000_000)
     public static let latest = Timestamp(microseconds: 253_402_300_799_999_999)
+    public static let representable = earliest...latest
 
     public static func now() -> Timestamp {
         var spec = timespec()
@@ -28,8 +31,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
 
-    public func adding(seconds: Int64) -> Timestamp { Timestamp(microseconds: microseconds + seconds * 1_000_000) }
-    public func adding(days: Int64) -> Timestamp { adding(seconds: days * 86_400) }
+    /// `seconds` later (earlier when negative), stopping at `earliest` and `latest`: a period,
+    /// however long, never overflows nor leaves the writable years (it then ends with the calendar).
+    public func adding(seconds: Int64) -> Timestamp {
+        let (delta, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        let (sum, overflowSum) = microseconds.addingReportingOverflow(delta)
+        if overflow || overflowSum { return seconds < 0 ? Self.earliest : Self.latest }
+        return Timestamp(microseconds: min(max(sum, Self.earliest.microseconds), Self.latest.microseconds))
+    }
+
+    public func adding(days: Int64) -> Timestamp {
+        let (seconds, overflow) = days.multipliedReportingOverflow(by: 86_400)
+        return overflow ? (days < 0 ? Self.earliest : Self.latest) : adding(seconds: seconds)
+    }
 
     /// `YYYY-MM-DD HH:MM:SS.ffffff`, Django's SQLite storage format.
     public var databaseText: String { format(separator: " ", zulu: false) }
@@ -112,6 +126,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard i == b.count else { return nil }
         let days = Self.days(fromCivil: year, month, day)
         let secs = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+        // An offset can carry 0000-01-01 or 9999-12-31 out of the four-digit years.
+        guard Self.representable.contains(Timestamp(microseconds: secs * 1_000_000 + fraction)) else { return nil }
         self.microseconds = secs * 1_000_000 + fraction
     }
 

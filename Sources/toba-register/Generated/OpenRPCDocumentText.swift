@@ -23,7 +23,7 @@ enum OpenRPCDocumentText {
       "Timestamp": {
         "type": "string",
         "format": "date-time",
-        "description": "RFC 3339; answers are UTC with microseconds and Z."
+        "description": "RFC 3339; answers are UTC with microseconds and Z. An instant outside the years 0000-9999 (once its offset is applied) is -32602 type; a period the service computes (renewal, grant, expiry) ends at 9999-12-31T23:59:59.999999Z at the latest."
       },
       "UUID": {
         "type": "string",
@@ -559,7 +559,7 @@ enum OpenRPCDocumentText {
           "schema": {
             "type": "string"
           },
-          "description": "A substring of the email, first or last name; case-insensitive (ASCII letters)."
+          "description": "A substring of the email, first or last name; case-insensitive (ASCII letters). A query longer than 254 characters matches nothing."
         },
         {
           "name": "isActive",

@@ -10,8 +10,7 @@ enum SystemMethods {
 
     /// The instants an RFC 3339 timestamp can spell (four-digit years), in microseconds: the test
     /// clock never leaves them, so every stored and answered timestamp stays readable.
-    static let clockRange = Timestamp(parsing: "0000-01-01T00:00:00Z")!.microseconds
-        ... Timestamp(parsing: "9999-12-31T23:59:59.999999Z")!.microseconds
+    static let clockRange = Timestamp.earliest.microseconds...Timestamp.latest.microseconds
 
     static func all(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> [Method<Database>] {
         let database = services.database
