@@ -1,3 +1,4 @@
+import Crypto
 import Synchronization
 import TobaStore
 
@@ -23,9 +24,17 @@ public final class RateLimiter: Sendable {
 
     public init() {}
 
+    /// Keys as stored: a long key (a junk email of 100 kB) is kept as its SHA-256, so memory per
+    /// key stays small whatever the input.
+    static func stored(_ key: String) -> String {
+        guard key.utf8.count > 96 else { return key }
+        return "sha256:" + SHA256.hash(data: Array(key.utf8)).map { String($0, radix: 16) }.joined(separator: ".")
+    }
+
     /// Seconds until one more event under `key` is allowed, or nil when it is allowed now.
     public func retryAfter(_ key: String, limit: Settings.RateLimit, now: Timestamp) -> Int64? {
-        state.withLock { state in
+        let key = Self.stored(key)
+        return state.withLock { state in
             let window = limit.seconds * 1_000_000
             let list = state.keys[key]?.times.filter { $0 > now.microseconds - window } ?? []
             state.keys[key]?.times = list
@@ -36,6 +45,7 @@ public final class RateLimiter: Sendable {
     }
 
     public func record(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+        let key = Self.stored(key)
         state.withLock { state in
             let window = limit.seconds * 1_000_000
             var events = state.keys[key] ?? Events()
@@ -50,6 +60,7 @@ public final class RateLimiter: Sendable {
     }
 
     public func reset(_ key: String) {
+        let key = Self.stored(key)
         state.withLock { _ = $0.keys.removeValue(forKey: key) }
     }
 
