@@ -51,8 +51,9 @@ import Testing
         let done = Mutex(false)
         Thread.detachNewThread {
             for _ in 0..<count { writer.writeFrame(frame) }
-            close(writeFD)
+            // Marked before closing: the reader sees end of file as soon as the descriptor closes.
             done.withLock { $0 = true }
+            close(writeFD)
         }
         usleep(200_000)
         var received: [UInt8] = []
