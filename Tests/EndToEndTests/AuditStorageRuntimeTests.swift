@@ -95,7 +95,7 @@ import TobaRPC
             try db.execute(sql: "CREATE TABLE held (x)")
         }
         let sidecar = try Sidecar(arguments: ["--db", file], config: nil, directory: directory)
-        usleep(700_000)
+        usleep(1_500_000)  // generous: under a loaded CI the process needs time to install its handlers
         #expect(sidecar.process.isRunning, "still waiting for the lock: \(sidecar.stderrText)")
         sidecar.signal(signal)
         usleep(300_000)
