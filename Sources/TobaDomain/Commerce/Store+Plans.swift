@@ -77,9 +77,8 @@ extension Store {
         changes.set("price", input.price)
         changes.set("period_days", input.periodDays)
         changes.setJSON("extra_data", input.extraData)
-        try changes.apply(db, table: "subscriptions_plan", id: planId)
-        try AdminLog.write(db, userId: admin.id, model: ("subscriptions", "plan"), objectId: String(planId),
-                           repr: input.name ?? row["name"], action: .change, changedFields: changes.changedColumns, at: clock.now())
+        try changes.applyLogged(db, table: "subscriptions_plan", id: planId, admin: admin, model: ("subscriptions", "plan"),
+                                objectId: String(planId), repr: input.name ?? row["name"], at: clock.now())
         return ["plan": try plan(db, id: planId)]
     }
 

@@ -74,9 +74,8 @@ public final class Store: Sendable {
         changes.set("landing_link", input.landingLink)
         changes.set("is_active", input.isActive)
         changes.set("nickname", input.nickname)
-        try changes.apply(db, table: "store_product", id: productId)
-        try AdminLog.write(db, userId: admin.id, model: ("store", "product"), objectId: String(productId),
-                           repr: input.name ?? row["name"], action: .change, changedFields: changes.changedColumns, at: clock.now())
+        try changes.applyLogged(db, table: "store_product", id: productId, admin: admin, model: ("store", "product"),
+                                objectId: String(productId), repr: input.name ?? row["name"], at: clock.now())
         return ["product": try product(db, id: productId)]
     }
 

@@ -39,4 +39,15 @@ struct ColumnChanges {
         try db.execute(sql: "UPDATE \"\(table)\" SET \(sets) WHERE id = ?",
                        arguments: StatementArguments(all.map(\.1) + [id.databaseValue]))
     }
+
+    /// Writes the changes and records them as one admin change (`django_admin_log`, action 2,
+    /// the changed column names); does neither when nothing changed.
+    func applyLogged(
+        _ db: Database, table: String, id: some DatabaseValueConvertible, extra: [(String, DatabaseValue)] = [],
+        admin: AuthUser, model: (String, String), objectId: String, repr: String, at time: Timestamp
+    ) throws {
+        try apply(db, table: table, id: id, extra: extra)
+        try AdminLog.write(db, userId: admin.id, model: model, objectId: objectId, repr: repr,
+                           action: .change, changedFields: changedColumns, at: time)
+    }
 }

@@ -14,8 +14,6 @@ public struct PageRequest: Sendable {
         self.limit = limit
         self.cursor = cursor
     }
-
-    public static let first = try! PageRequest(limit: 500, cursor: nil)
 }
 
 /// Keyset pagination: rows in a stable order (a column, then the primary key as tie-breaker);
@@ -24,7 +22,6 @@ public struct PageRequest: Sendable {
 public enum Page {
     public enum Order: Sendable {
         case ascending(column: String)
-        case descending(column: String)
         case newestFirst(column: String)
         /// Rows whose boolean `column` is true first, then by the key ascending (the primary
         /// address first, then the others in the order they were added).
@@ -32,7 +29,7 @@ public enum Page {
 
         var column: String {
             switch self {
-            case .ascending(let c), .descending(let c), .newestFirst(let c), .flagFirst(let c): c
+            case .ascending(let c), .newestFirst(let c), .flagFirst(let c): c
             }
         }
 
@@ -44,7 +41,7 @@ public enum Page {
         var isKeyDescending: Bool {
             switch self {
             case .ascending, .flagFirst: false
-            case .descending, .newestFirst: true
+            case .newestFirst: true
             }
         }
     }

@@ -33,10 +33,9 @@ extension Landing {
         try checkEventWindow(changed, stored: stored)
         guard !changed.isEmpty else { return ["slide": try slide(db, id: id)] }
         let now = clock.now()
-        try changes.apply(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.databaseValue)])
-        let title = try String.fetchOne(db, sql: "SELECT title FROM landing_swiperslide WHERE id = ?", arguments: [id]) ?? ""
-        try AdminLog.write(db, userId: admin.id, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!, repr: title,
-                           action: .change, changedFields: changed.map(\.0), at: now)
+        try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.databaseValue)],
+                                admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
+                                repr: change.texts["title"] ?? stored["title"], at: now)
         return ["slide": try slide(db, id: id)]
     }
 

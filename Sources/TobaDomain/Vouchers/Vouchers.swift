@@ -108,9 +108,9 @@ public final class Vouchers: Sendable {
         case .value(let id): changes.set("user_id", id)
         }
         let now = clock.now()
-        try changes.apply(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.databaseValue)])
-        try AdminLog.write(db, userId: admin.id, model: ("vouchers", "invitation"), objectId: String(voucherId),
-                           repr: input.name ?? row["name"], action: .change, changedFields: changes.changedColumns, at: now)
+        try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.databaseValue)],
+                                admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
+                                repr: input.name ?? row["name"], at: now)
         return ["voucher": try voucher(db, id: voucherId)]
     }
 

@@ -41,8 +41,6 @@ public struct Params: Sendable {
         return .value(value)
     }
 
-    public func contains(_ name: String) -> Bool { object[name] != nil }
-
     /// Refuses parameters nobody read.
     public func finish() throws(RPCError) {
         for key in object.keys where !consumed.contains(key) {
@@ -55,11 +53,6 @@ public enum Patch<T: Sendable>: Sendable {
     case absent
     case null
     case value(T)
-
-    public var isAbsent: Bool {
-        if case .absent = self { return true }
-        return false
-    }
 
     /// The new value when one is given (nil for absent and null).
     public var value: T? {
