@@ -59,8 +59,8 @@ extension Accounts {
 
         let row = try Row.fetchOne(db, sql: "SELECT id, password, is_active FROM users_user WHERE email = ?", arguments: [login.email])
         guard let row, confirm(prepared.check, stored: row["password"]) else {
-            limiter.record(emailKey, limit: settings.loginFailedPerEmail, now: now)
-            if let ipKey { limiter.record(ipKey, limit: settings.loginFailedPerIp, now: now) }
+            limiter.recordFailure(emailKey, limit: settings.loginFailedPerEmail, now: now)
+            if let ipKey { limiter.recordFailure(ipKey, limit: settings.loginFailedPerIp, now: now) }
             throw DomainError.invalidCredentials
         }
         guard row["is_active"] as Bool else { throw DomainError.accountInactive }

@@ -5,6 +5,8 @@ import TobaRPC
 public struct DomainError: Error, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case validation, unauthenticated, forbidden, notFound, conflict, rateLimited, expired, unavailable
+        /// Storage busy, full, unreachable or failing (1008): the request had no effect and may be retried.
+        case storage
     }
 
     public let kind: Kind
@@ -42,4 +44,9 @@ public struct DomainError: Error, Sendable, Equatable {
     }
 
     public static func expired(_ reason: String) -> DomainError { DomainError(.expired, reason) }
+
+    /// 1008: `storage_busy`, `storage_full`, `storage_unavailable` or `storage_error`.
+    public static func storage(_ reason: String, retryAfterSeconds: Int64? = nil) -> DomainError {
+        DomainError(.storage, reason, retryAfterSeconds.map { ["retryAfterSeconds": .number(JSONNumber($0))] } ?? JSONObject())
+    }
 }

@@ -59,6 +59,12 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// Records a failed attempt (a wrong password, an unknown code): it counts even though the
+    /// request that made it fails, as long as the request's group commits.
+    public func recordFailure(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+        record(key, limit: limit, now: now)
+    }
+
     public func reset(_ key: String) {
         let key = Self.stored(key)
         state.withLock { _ = $0.keys.removeValue(forKey: key) }

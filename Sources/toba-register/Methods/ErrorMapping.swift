@@ -30,6 +30,7 @@ enum ErrorMapping {
         case .rateLimited: (1005, "Rate limited")
         case .expired: (1006, "Expired or not valid now")
         case .unavailable: (1007, "Not configured")
+        case .storage: (1008, "Unavailable")
         }
     }
 }
