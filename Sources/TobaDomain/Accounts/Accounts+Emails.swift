@@ -17,8 +17,11 @@ extension Accounts {
     }
 
     /// Adds an unverified address and sends it a confirmation: `{email, confirmation}`.
+    /// `email_taken` when an account holds the address (or the caller has it already); one
+    /// that another account only added and never confirmed is taken from it.
     public func addEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
+        try releaseUnconfirmedAddress(db, email: email, keeping: user.id)
         if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
         try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 0, 0, ?)",
                        arguments: [email, user.id])

@@ -81,14 +81,9 @@ extension Accounts {
             throw DomainError(.unauthenticated, "invalid_credentials", ["field": "password"])
         }
         let id = user.id
+        try removeLinkedAccess(db, userId: id)
         for sql in [
             "DELETE FROM rest_framework_sso_sessiontoken WHERE user_id = ?",
-            "DELETE FROM push_notifications_apnsdevice WHERE user_id = ?",
-            "DELETE FROM push_notifications_gcmdevice WHERE user_id = ?",
-            "DELETE FROM push_notifications_webpushdevice WHERE user_id = ?",
-            "DELETE FROM push_notifications_wnsdevice WHERE user_id = ?",
-            "DELETE FROM socialaccount_socialtoken WHERE account_id IN (SELECT id FROM socialaccount_socialaccount WHERE user_id = ?)",
-            "DELETE FROM socialaccount_socialaccount WHERE user_id = ?",
             "DELETE FROM account_emailconfirmation WHERE email_address_id IN (SELECT id FROM account_emailaddress WHERE user_id = ?)",
             "DELETE FROM account_emailaddress WHERE user_id = ?",
             "DELETE FROM users_user_profile WHERE user_id = ?",

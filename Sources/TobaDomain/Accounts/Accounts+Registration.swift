@@ -44,9 +44,11 @@ extension Accounts {
     }
 
     /// `{user, confirmation}`: the active user, its profile, its primary unverified address, a
-    /// confirmation, membership of group `trial`.
+    /// confirmation, membership of group `trial`. `email_taken` when an account holds the
+    /// address; one that another account only added and never confirmed is taken from it.
     public func register(_ prepared: PreparedRegistration, _ db: Database) throws -> JSONValue {
         let r = prepared.registration
+        try releaseUnconfirmedAddress(db, email: r.email)
         if try emailTaken(db, r.email) { throw DomainError.conflict("email_taken") }
         if let categoryId = r.categoryId,
            try Bool.fetchOne(db, sql: "SELECT 1 FROM users_category WHERE id = ?", arguments: [categoryId]) != true {

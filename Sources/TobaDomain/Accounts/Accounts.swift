@@ -50,7 +50,8 @@ public final class Accounts: Sendable {
         return passwordAttributes(email: row["email"], firstName: row["first_name"], lastName: row["last_name"])
     }
 
-    /// True when any account already uses the address (as login email or as an added address).
+    /// True when any account already uses the address (as login email or as an added address);
+    /// release unconfirmed secondary addresses first where they must not block.
     func emailTaken(_ db: Database, _ email: String) throws -> Bool {
         try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE email = ?) OR EXISTS (SELECT 1 FROM users_user WHERE email = ?)

@@ -42,11 +42,14 @@ extension SocialAccounts {
         public let socialAccount: JSONValue
     }
 
-    /// `social.login`: a known (provider, uid) logs its user in; an unknown one links to the
-    /// account of its email only when the provider verified it (else `email_taken`); otherwise
-    /// a new user is made (unusable password, profile, primary address, group `trial`; an email
-    /// is then required). Sets `last_login` of the user and the account; stores the token for the
-    /// provider's first app (by id), when there is one.
+    /// `social.login`: a known (provider, uid) logs its user in. An unknown one with the email
+    /// of an account that holds it (§8.10: verified, or its own sign-up address) links to that
+    /// account only when the provider verified the email (else `email_taken`); an account that
+    /// had not confirmed its sign-up address is handed over (`handOverSignUpAccount`). An
+    /// address another account only added and never confirmed is detached from it and neither
+    /// links nor blocks. Otherwise a new user is made (unusable password, profile, primary
+    /// address, group `trial`; an email is then required). Sets `last_login` of the user and
+    /// the account; stores the token for the provider's first app (by id), when there is one.
     public func login(_ db: Database, _ input: Login) throws -> LoginResult {
         try Validate.nonBlank(input.provider, field: "provider")
         try Validate.length(input.provider, max: 30, field: "provider")
@@ -69,11 +72,12 @@ extension SocialAccounts {
             try db.execute(sql: "UPDATE socialaccount_socialaccount SET last_login = ?, extra_data = COALESCE(?, extra_data) WHERE id = ?",
                            arguments: [now, input.extraData?.databaseText, accountId])
         } else {
-            if let email, let owner = try owner(db, email: email) {
+            if let email { try accounts.releaseUnconfirmedAddress(db, email: email) }
+            if let email, let holder = try accounts.addressHolder(db, email: email) {
                 guard input.emailVerified else { throw DomainError.conflict("email_taken") }
-                try requireActive(db, userId: owner)
-                try claimAddress(db, userId: owner, email: email)
-                userId = owner
+                try requireActive(db, userId: holder.userId)
+                if !holder.verified { try accounts.handOverSignUpAccount(db, userId: holder.userId, email: email) }
+                userId = holder.userId
             } else {
                 guard let email else { throw DomainError.validation("email_required", field: "email") }
                 userId = try createUser(db, email: email, verified: input.emailVerified, now: now)
@@ -103,35 +107,6 @@ extension SocialAccounts {
     private func requireActive(_ db: Database, userId: Int64) throws {
         guard try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
             throw DomainError.accountInactive
-        }
-    }
-
-    /// The user whose account uses `email`, as login email or as an added address.
-    private func owner(_ db: Database, email: String) throws -> Int64? {
-        try Int64.fetchOne(db, sql: """
-            SELECT user_id FROM account_emailaddress WHERE email = ? UNION ALL SELECT id FROM users_user WHERE email = ? LIMIT 1
-            """, arguments: [email, email])
-    }
-
-    /// Linking through a provider-verified email proves the caller owns the address. If the
-    /// account had not verified it, whoever made the account may not own the address (an
-    /// attacker can sign up with a victim's email first), so, as django-allauth's
-    /// `wipe_password` does, that account's password is made unusable and its sessions revoked;
-    /// the address becomes verified (and primary when the user has no primary address).
-    private func claimAddress(_ db: Database, userId: Int64, email: String) throws {
-        let verified = try Bool.fetchOne(db, sql: "SELECT verified FROM account_emailaddress WHERE email = ?", arguments: [email]) ?? false
-        guard !verified else { return }
-        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [PasswordHasher.unusable(), userId])
-        try sessions.revokeAll(db, userId: userId)
-        let hasPrimary = try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = 1 AND email <> ?)
-            """, arguments: [userId, email]) ?? false
-        try db.execute(sql: """
-            INSERT INTO account_emailaddress (email, verified, "primary", user_id) VALUES (?, 1, ?, ?)
-            ON CONFLICT (email) DO UPDATE SET verified = 1, "primary" = ("primary" OR excluded."primary")
-            """, arguments: [email, !hasPrimary, userId])
-        if !hasPrimary {
-            try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, userId])
         }
     }
 
