@@ -67,7 +67,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TobaDomainTests",
-            dependencies: ["TobaDomain", "TobaStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TobaDomain", "TobaStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -16,11 +16,17 @@ extension Accounts {
                        where: "user_id = ?", arguments: [user.id])
     }
 
-    /// Adds an unverified address and sends it a confirmation: `{email, confirmation}`.
-    /// `email_taken` when an account holds the address (or the caller has it already); one
-    /// that another account only added and never confirmed is taken from it.
+    /// The most addresses a user may have, the primary one included (§8.2).
+    static let maxAddressesPerUser = 10
+
+    /// Adds an unverified address and sends it a confirmation: `{email, confirmation}`. At most
+    /// `maxAddressesPerUser` addresses (`too_many_addresses`); `email_taken` when an account
+    /// holds the address (or the caller has it already); one that another account only added
+    /// and never confirmed is taken from it.
     public func addEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_emailaddress WHERE user_id = ?", arguments: [user.id]) ?? 0
+        guard count < Self.maxAddressesPerUser else { throw DomainError.validation("too_many_addresses", field: "email") }
         try releaseUnconfirmedAddress(db, email: email, keeping: user.id)
         if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
         try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 0, 0, ?)",

@@ -22,6 +22,7 @@ extension Accounts {
 
     public struct PreparedLogin: Sendable {
         let login: Login
+        let ipAddress: IPAddress?
         let check: PreparedCheck
     }
 
@@ -33,38 +34,58 @@ extension Accounts {
     }
 
     /// Verifies the password against a snapshot of the stored hash, concurrently. Unknown users
-    /// and unusable hashes cost one full derivation too.
+    /// and unusable hashes cost one full derivation too. A caller the limits already refuse (as
+    /// a snapshot of the limiter sees it) costs no hash: the check is left to the ordered step.
     public func prepareLogin(_ input: Login) throws -> PreparedLogin {
         var login = input
         login.email = Validate.normalizedEmail(login.email)
-        // A blank address is no address: it must not pool every blank caller's failures under one key.
-        login.ipAddress = login.ipAddress?.trimmingCharacters(in: .whitespaces)
-        if login.ipAddress?.isEmpty == true { login.ipAddress = nil }
-        try Validate.length(login.ipAddress, max: 39, field: "ipAddress")
+        let address = try IPAddress.parameter(login.ipAddress)
+        login.ipAddress = address?.canonical
+        let keys = LoginKeys(email: login.email, address: address)
+        guard !isLimited(keys, now: clock.now()) else {
+            return PreparedLogin(login: login, ipAddress: address, check: .skipped(login.password))
+        }
         let stored = try database.writer.read { db in
             try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE email = ?", arguments: [login.email])
         }
-        return PreparedLogin(login: login, check: check(password: login.password, snapshot: stored))
+        return PreparedLogin(login: login, ipAddress: address, check: check(password: login.password, snapshot: stored))
+    }
+
+    /// The limiter keys of a login: its email and, when given, its address (IPv6 per /64).
+    struct LoginKeys {
+        let email: String
+        let ip: String?
+
+        init(email: String, address: IPAddress?) {
+            self.email = "login-email:" + email
+            self.ip = address.map { "login-ip:" + $0.limitKey }
+        }
+    }
+
+    /// Whether the failed-login limits refuse the login now (a read; records nothing).
+    func isLimited(_ keys: LoginKeys, now: Timestamp) -> Bool {
+        limiter.retryAfter(keys.email, limit: settings.loginFailedPerEmail, now: now) != nil
+            || keys.ip.map { limiter.retryAfter($0, limit: settings.loginFailedPerIp, now: now) != nil } ?? false
     }
 
     /// In order: rate limits, the password (checked again only if the hash changed since the
-    /// snapshot), the account state; then the session, `last_login` and a hash upgrade.
+    /// snapshot, or if the preparation skipped it), the account state; then the session,
+    /// `last_login` and a hash upgrade.
     public func login(_ prepared: PreparedLogin, _ db: Database) throws -> LoginResult {
         let login = prepared.login
         let now = clock.now()
-        let emailKey = "login-email:" + login.email
-        let ipKey = login.ipAddress.map { "login-ip:" + $0 }
-        try limiter.enforce(emailKey, limit: settings.loginFailedPerEmail, now: now, record: false)
-        if let ipKey { try limiter.enforce(ipKey, limit: settings.loginFailedPerIp, now: now, record: false) }
+        let keys = LoginKeys(email: login.email, address: prepared.ipAddress)
+        try limiter.enforce(keys.email, limit: settings.loginFailedPerEmail, now: now, record: false)
+        if let ipKey = keys.ip { try limiter.enforce(ipKey, limit: settings.loginFailedPerIp, now: now, record: false) }
 
         let row = try Row.fetchOne(db, sql: "SELECT id, password, is_active FROM users_user WHERE email = ?", arguments: [login.email])
-        guard let row, confirm(prepared.check, stored: row["password"]) else {
-            limiter.recordFailure(emailKey, limit: settings.loginFailedPerEmail, now: now)
-            if let ipKey { limiter.recordFailure(ipKey, limit: settings.loginFailedPerIp, now: now) }
+        guard confirm(prepared.check, stored: row?["password"] as String?), let row else {
+            limiter.recordFailure(keys.email, limit: settings.loginFailedPerEmail, now: now)
+            if let ipKey = keys.ip { limiter.recordFailure(ipKey, limit: settings.loginFailedPerIp, now: now) }
             throw DomainError.invalidCredentials
         }
         guard row["is_active"] as Bool else { throw DomainError.accountInactive }
-        limiter.reset(emailKey)
+        limiter.reset(keys.email)
         let userId: Int64 = row["id"]
         let stored: String = row["password"]
         if hasher.needsUpgrade(stored) {

@@ -38,7 +38,7 @@ extension Accounts {
         case .valid: break
         }
         try checkNewPassword(newPassword, db, userId: id)
-        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [newPassword.hash, id])
+        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [hashed(newPassword), id])
         let revoked = try sessions.revokeAll(db, userId: id)
         return ["changed": true, "revokedSessions": .number(JSONNumber(revoked))]
     }
@@ -52,8 +52,36 @@ extension Accounts {
         }
     }
 
+    /// The check of the caller's current password (`user.changePassword`, `user.delete`),
+    /// prepared concurrently; none is made while the caller's failed checks are over
+    /// `rateLimits.passwordCheckPerUser` (the ordered step then refuses, or checks itself).
     public func prepareCurrentPassword(_ password: String, userId: Int64) throws -> PreparedCheck {
-        try prepareCheck(password: password, userId: userId)
+        let key = Self.passwordCheckKey(userId)
+        if limiter.retryAfter(key, limit: settings.passwordCheckPerUser, now: clock.now()) != nil { return .skipped(password) }
+        return try prepareCheck(password: password, userId: userId)
+    }
+
+    /// `user.changePassword`'s preparation: the current password's check and the new one's hash,
+    /// neither of which is computed while the caller is rate-limited.
+    public func preparePasswordChange(current: String, new: String, userId: Int64) throws -> (current: PreparedCheck, new: PreparedPassword) {
+        let check = try prepareCurrentPassword(current, userId: userId)
+        return (check, check.performed ? preparePassword(new) : PreparedPassword(password: new, hash: nil))
+    }
+
+    static func passwordCheckKey(_ userId: Int64) -> String { "password-check:\(userId)" }
+
+    /// In order: the limit on failed checks, then the check (`invalid_credentials` naming
+    /// `field`), which counts as a failure when it fails.
+    func confirmCurrentPassword(_ check: PreparedCheck, _ db: Database, user: AuthUser, field: String) throws {
+        let key = Self.passwordCheckKey(user.id)
+        let now = clock.now()
+        try limiter.enforce(key, limit: settings.passwordCheckPerUser, now: now, record: false)
+        let stored = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id])
+        guard confirm(check, stored: stored) else {
+            limiter.recordFailure(key, limit: settings.passwordCheckPerUser, now: now)
+            throw DomainError(.unauthenticated, "invalid_credentials", ["field": .string(field)])
+        }
+        limiter.reset(key)
     }
 
     /// Changes the caller's password after checking the current one; other sessions are revoked
@@ -61,12 +89,9 @@ extension Accounts {
     public func changePassword(
         _ db: Database, user: AuthUser, current: PreparedCheck, new: PreparedPassword, revokeOtherSessions: Bool
     ) throws -> JSONValue {
-        let stored = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id]) ?? ""
-        guard confirm(current, stored: stored) else {
-            throw DomainError(.unauthenticated, "invalid_credentials", ["field": "currentPassword"])
-        }
+        try confirmCurrentPassword(current, db, user: user, field: "currentPassword")
         try checkNewPassword(new, db, userId: user.id)
-        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [new.hash, user.id])
+        try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [hashed(new), user.id])
         let revoked = revokeOtherSessions ? try sessions.revokeAll(db, userId: user.id, except: user.sessionId) : 0
         return ["changed": true, "revokedSessions": .number(JSONNumber(revoked))]
     }
@@ -76,10 +101,7 @@ extension Accounts {
     /// anonymised (inactive, placeholder email, no names, unusable password) so payments and
     /// subscription history keep their owner. The old email can register again.
     public func deleteAccount(_ db: Database, user: AuthUser, password: PreparedCheck) throws -> JSONValue {
-        let stored = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id]) ?? ""
-        guard confirm(password, stored: stored) else {
-            throw DomainError(.unauthenticated, "invalid_credentials", ["field": "password"])
-        }
+        try confirmCurrentPassword(password, db, user: user, field: "password")
         let id = user.id
         try removeLinkedAccess(db, userId: id)
         for sql in [

@@ -27,6 +27,7 @@ extension Accounts {
 
     public struct PreparedRegistration: Sendable {
         let registration: Registration
+        let ipAddress: IPAddress?
         let passwordHash: String
     }
 
@@ -38,9 +39,10 @@ extension Accounts {
         try Validate.length(r.firstName, max: 150, field: "firstName")
         try Validate.length(r.lastName, max: 150, field: "lastName")
         try Validate.length(r.phone, max: 17, field: "phone")
+        let address = try IPAddress.parameter(r.ipAddress)
         try rules.check(r.password, attributes: passwordAttributes(
             email: r.email, firstName: r.firstName ?? "", lastName: r.lastName ?? ""))
-        return PreparedRegistration(registration: r, passwordHash: hasher.hash(r.password))
+        return PreparedRegistration(registration: r, ipAddress: address, passwordHash: hasher.hash(r.password))
     }
 
     /// `{user, confirmation}`: the active user, its profile, its primary unverified address, a
@@ -59,7 +61,7 @@ extension Accounts {
             phone: r.phone ?? "", categoryId: r.categoryId, verified: false, group: "trial")
         let confirmation = try createConfirmation(db, emailAddressId: addressId, email: r.email)
         // The audit trail of sign-ups (no column holds the address): ids and addresses only, never secrets.
-        logger.info("user registered", metadata: ["userId": "\(userId)", "ipAddress": "\(r.ipAddress ?? "-")"])
+        logger.info("user registered", metadata: ["userId": "\(userId)", "ipAddress": "\(prepared.ipAddress?.canonical ?? "-")"])
         return ["user": try userRecord(db, id: userId), "confirmation": confirmation]
     }
 

@@ -17,14 +17,17 @@ public final class Accounts: Sendable {
     let secretKey: SecretKey
     let logger: Logger
 
-    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey, logger: Logger) {
+    /// `hashWork`, when given, counts the PBKDF2 rounds every hash and check performs (tests
+    /// assert the work a check does, never its time).
+    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey, logger: Logger,
+                hashWork: HashWorkMeter? = nil) {
         self.logger = logger
         self.database = database
         self.settings = settings
         self.clock = clock
         self.sessions = sessions
         self.secretKey = secretKey
-        self.hasher = PasswordHasher(iterations: settings.passwordIterations)
+        self.hasher = PasswordHasher(iterations: settings.passwordIterations, meter: hashWork)
     }
 
     // MARK: Shared reads
@@ -102,16 +105,21 @@ public final class Accounts: Sendable {
                 "expiresAt": .string(now.adding(days: settings.confirmationExpireDays).rfc3339)]
     }
 
-    /// A password that passed the rules and its hash, made during preparation.
+    /// A new password and its hash, made during preparation (nil when the preparation saw the
+    /// request rate-limited: `hashed` then makes it in order, if the request gets that far).
     public struct PreparedPassword: Sendable {
         let password: String
-        let hash: String
+        let hash: String?
     }
 
     /// Hashes a new password (the expensive part, run concurrently). The rules that depend on the
-    /// stored user run later, in order, through `checkRules`.
+    /// stored user run later, in order, through `checkNewPassword`.
     public func preparePassword(_ password: String) -> PreparedPassword {
         PreparedPassword(password: password, hash: hasher.hash(password))
+    }
+
+    func hashed(_ new: PreparedPassword) -> String {
+        new.hash ?? hasher.hash(new.password)
     }
 
     /// A password check made during preparation against a snapshot of the stored hash. In order,
@@ -122,6 +130,13 @@ public final class Accounts: Sendable {
         let matched: Bool
         /// A new hash made in advance when the snapshot hash was outdated and matched.
         let upgradedHash: String?
+        /// False when the preparation saw the caller rate-limited and computed no hash: the
+        /// ordered step either refuses the request or, no longer limited, checks then.
+        let performed: Bool
+
+        static func skipped(_ password: String) -> PreparedCheck {
+            PreparedCheck(password: password, snapshotHash: nil, matched: false, upgradedHash: nil, performed: false)
+        }
     }
 
     func prepareCheck(password: String, userId: Int64) throws -> PreparedCheck {
@@ -134,15 +149,22 @@ public final class Accounts: Sendable {
     func check(password: String, snapshot: String?) -> PreparedCheck {
         guard let snapshot else {
             hasher.burn(password)
-            return PreparedCheck(password: password, snapshotHash: nil, matched: false, upgradedHash: nil)
+            return PreparedCheck(password: password, snapshotHash: nil, matched: false, upgradedHash: nil, performed: true)
         }
         let matched = hasher.verify(password, against: snapshot)
         let upgraded = matched && hasher.needsUpgrade(snapshot) ? hasher.hash(password) : nil
-        return PreparedCheck(password: password, snapshotHash: snapshot, matched: matched, upgradedHash: upgraded)
+        return PreparedCheck(password: password, snapshotHash: snapshot, matched: matched, upgradedHash: upgraded, performed: true)
     }
 
-    /// Whether the prepared password matches `stored`, the hash read now, in order.
-    func confirm(_ check: PreparedCheck, stored: String) -> Bool {
-        stored == check.snapshotHash ? check.matched : hasher.verify(check.password, against: stored)
+    /// Whether the prepared password matches `stored`, the hash read now, in order (nil: no
+    /// such user). Checks again, on the writer, when the hash changed since the snapshot or the
+    /// preparation made no check; either way the check costs one check at the configured cost.
+    func confirm(_ check: PreparedCheck, stored: String?) -> Bool {
+        if check.performed && stored == check.snapshotHash { return check.matched }
+        guard let stored else {
+            hasher.burn(check.password)
+            return false
+        }
+        return hasher.verify(check.password, against: stored)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
+import Synchronization
 
 /// Django's `PBKDF2PasswordHasher`: `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`, salt of
 /// 22 characters of `[a-zA-Z0-9]`, hash the standard base64 of 32 bytes of PBKDF2-HMAC-SHA256.
@@ -11,23 +12,36 @@ public struct PasswordHasher: Sendable {
     static let saltAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
     public let iterations: Int
+    /// Counts the rounds computed, when given (tests).
+    let meter: HashWorkMeter?
 
-    public init(iterations: Int) {
+    public init(iterations: Int, meter: HashWorkMeter? = nil) {
         self.iterations = iterations
+        self.meter = meter
     }
 
     /// A new hash of `password` with a fresh salt.
     public func hash(_ password: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let salt = String((0..<Self.saltLength).map { _ in Self.saltAlphabet.randomElement(using: &generator)! })
-        return Self.encode(password, salt: salt, iterations: iterations)
+        return Self.format(salt: salt, iterations: iterations, hash: derive(password, salt: salt, iterations: iterations))
     }
 
     static func encode(_ password: String, salt: String, iterations: Int) -> String {
-        "\(algorithm)$\(iterations)$\(salt)$\(derive(password, salt: salt, iterations: iterations).base64EncodedString())"
+        format(salt: salt, iterations: iterations, hash: pbkdf2(password, salt: salt, iterations: iterations))
     }
 
-    static func derive(_ password: String, salt: String, iterations: Int) -> Data {
+    private static func format(salt: String, iterations: Int, hash: Data) -> String {
+        "\(algorithm)$\(iterations)$\(salt)$\(hash.base64EncodedString())"
+    }
+
+    /// Every derivation goes through here, so the meter sees all the work.
+    private func derive(_ password: String, salt: String, iterations: Int) -> Data {
+        meter?.add(iterations)
+        return Self.pbkdf2(password, salt: salt, iterations: iterations)
+    }
+
+    private static func pbkdf2(_ password: String, salt: String, iterations: Int) -> Data {
         let key = try! KDF.Insecure.PBKDF2.deriveKey(
             from: Array(password.utf8), salt: Array(salt.utf8), using: .sha256, outputByteCount: 32,
             unsafeUncheckedRounds: iterations)
@@ -35,21 +49,32 @@ public struct PasswordHasher: Sendable {
     }
 
     /// True when `encoded` is a usable pbkdf2_sha256 hash of `password`. A hash of another or
-    /// unknown form, or an unusable one (`!…`), never verifies; such checks still cost one full
-    /// derivation, so a failure does not tell how it failed.
+    /// unknown form, or an unusable one (`!…`), never verifies. Every check, failed or not,
+    /// costs at least one derivation at the configured iterations (PROTOCOL.md §6): a hash of
+    /// another form costs a `burn`, one with fewer iterations is topped up, so timing tells
+    /// neither how a check failed nor how old an account's hash is.
     public func verify(_ password: String, against encoded: String) -> Bool {
         guard let parts = Self.parse(encoded) else {
             burn(password)
             return false
         }
-        let computed = Self.derive(password, salt: parts.salt, iterations: parts.iterations)
+        let computed = derive(password, salt: parts.salt, iterations: parts.iterations)
+        hardenRuntime(password, salt: parts.salt, storedIterations: parts.iterations)
         return constantTimeEquals(Array(computed), parts.hash)
+    }
+
+    /// Django's `PBKDF2PasswordHasher.harden_runtime`: the rounds a stored hash lacks to the
+    /// configured iterations, computed on a throwaway value. Django tops up failed checks
+    /// only; we top up every check, so a success costs what a failure costs.
+    private func hardenRuntime(_ password: String, salt: String, storedIterations: Int) {
+        let extra = iterations - storedIterations
+        if extra > 0 { _ = derive(password, salt: salt, iterations: extra) }
     }
 
     /// One derivation at the configured cost, with nothing to compare: Django's answer to
     /// timing probes for unknown users.
     public func burn(_ password: String) {
-        _ = Self.derive(password, salt: "toba-register-timing00", iterations: iterations)
+        _ = derive(password, salt: "toba-register-timing00", iterations: iterations)
     }
 
     /// True when a hash that just verified should be made again: other iterations or a salt
@@ -84,5 +109,18 @@ public struct PasswordHasher: Sendable {
         var diff: UInt8 = 0
         for i in 0..<a.count { diff |= a[i] ^ b[i] }
         return diff == 0
+    }
+}
+
+/// The PBKDF2 rounds a hasher has computed: what a test asserts instead of wall time.
+public final class HashWorkMeter: Sendable {
+    private let rounds = Atomic<Int>(0)
+
+    public init() {}
+
+    public var total: Int { rounds.load(ordering: .relaxed) }
+
+    func add(_ count: Int) {
+        rounds.add(count, ordering: .relaxed)
     }
 }

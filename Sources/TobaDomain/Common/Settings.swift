@@ -16,6 +16,10 @@ public struct Settings: Sendable {
     public var loginFailedPerEmail = RateLimit(count: 5, seconds: 300)
     public var loginFailedPerIp = RateLimit(count: 10, seconds: 60)
     public var passwordResetPerEmail = RateLimit(count: 5, seconds: 60)
+    /// Failed checks of the current password (`user.changePassword`, `user.delete`) per user.
+    public var passwordCheckPerUser = RateLimit(count: 5, seconds: 300)
+    /// `voucher.claim` attempts with a code that matches no voucher, per user.
+    public var unknownVoucherPerUser = RateLimit(count: 10, seconds: 300)
     /// Our addition: the most requests one group commit may hold (1 turns group commit off).
     public var groupCommitMaxSize = 256
     /// Our addition: how often expired subscriptions are swept (seconds).
@@ -123,6 +127,8 @@ public struct Settings: Sendable {
         case "rateLimits.loginFailedPerEmail": loginFailedPerEmail = try rate()
         case "rateLimits.loginFailedPerIp": loginFailedPerIp = try rate()
         case "rateLimits.passwordResetPerEmail": passwordResetPerEmail = try rate()
+        case "rateLimits.passwordCheckPerUser": passwordCheckPerUser = try rate()
+        case "rateLimits.unknownVoucherPerUser": unknownVoucherPerUser = try rate()
         case "groupCommit.maxSize": groupCommitMaxSize = Int(try int(1...100_000))
         case "subscriptions.sweepIntervalSeconds": subscriptionSweepSeconds = try int(1...86_400)
         default:

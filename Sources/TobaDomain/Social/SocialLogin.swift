@@ -55,7 +55,7 @@ extension SocialAccounts {
         try Validate.length(input.provider, max: 30, field: "provider")
         try Validate.nonBlank(input.uid, field: "uid")
         try Validate.length(input.uid, max: 191, field: "uid")
-        try Validate.length(input.ipAddress, max: 39, field: "ipAddress")
+        let address = try IPAddress.parameter(input.ipAddress)
         if input.accessToken == nil, input.tokenSecret != nil || input.expiresAt != nil {
             throw DomainError.validation("value_required", field: "accessToken")
         }
@@ -96,7 +96,7 @@ extension SocialAccounts {
                 """, arguments: [token, input.tokenSecret ?? "", input.expiresAt, accountId, appId])
         }
         try db.execute(sql: "UPDATE users_user SET last_login = ? WHERE id = ?", arguments: [now, userId])
-        let session = try accounts.startSession(db, userId: userId, clientId: input.clientId, ipAddress: input.ipAddress,
+        let session = try accounts.startSession(db, userId: userId, clientId: input.clientId, ipAddress: address?.canonical,
                                                 userAgent: input.userAgent)
         guard let account = try RecordJSON.fetch(db, table: "socialaccount_socialaccount", id: accountId) else {
             throw DomainError.notFound("social account")

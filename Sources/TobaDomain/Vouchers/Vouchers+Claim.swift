@@ -14,11 +14,20 @@ extension Vouchers {
     /// The usage limit is enforced by one conditional INSERT: the count and the insert happen in
     /// the same statement inside the writer's `BEGIN IMMEDIATE` transaction, which SQLite
     /// serializes across every process sharing the file, so concurrent claims never overshoot.
+    ///
+    /// Codes are guessed one claim at a time, so a user whose unknown codes passed
+    /// `rateLimits.unknownVoucherPerUser` is refused (`rate_limited`) whatever the code, a valid
+    /// one included: otherwise the answer would still tell which guesses exist.
     public func claim(_ db: Database, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
         let now = clock.now()
+        let guessKey = "voucher-unknown:\(user.id)"
+        try limiter.enforce(guessKey, limit: settings.unknownVoucherPerUser, now: now, record: false)
         guard let voucher = try Row.fetchOne(db, sql: """
             SELECT id, is_active, valid_from, valid_to FROM vouchers_invitation WHERE code_l = ?
-            """, arguments: [Self.lookupKey(code)]) else { throw DomainError.notFound("voucher") }
+            """, arguments: [Self.lookupKey(code)]) else {
+            limiter.recordFailure(guessKey, limit: settings.unknownVoucherPerUser, now: now)
+            throw DomainError.notFound("voucher")
+        }
         let voucherId: Int64 = voucher["id"]
         guard voucher["is_active"] as Bool else { throw DomainError.expired("voucher_inactive") }
         guard now >= voucher["valid_from"] as Timestamp else { throw DomainError.expired("voucher_not_yet_valid") }

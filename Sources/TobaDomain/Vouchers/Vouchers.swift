@@ -14,6 +14,8 @@ public final class Vouchers: Sendable {
     let clock: ServiceClock
     let settings: Settings
     let subscriptions: Subscriptions
+    /// Unknown codes claimed per user (`rateLimits.unknownVoucherPerUser`).
+    let limiter = RateLimiter()
 
     public init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
         self.clock = clock

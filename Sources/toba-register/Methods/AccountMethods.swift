@@ -52,11 +52,10 @@ enum AccountMethods {
                 (current: try p.required("currentPassword", as: String.self), new: try p.required("newPassword", as: String.self),
                  revoke: try p.optional("revokeOtherSessions", as: Bool.self) ?? true)
             }, prepare: { input, claims in
-                try await Offload.run {
-                    (try accounts.prepareCurrentPassword(input.current, userId: claims.uid), accounts.preparePassword(input.new), input.revoke)
-                }
+                (try await Offload.run { try accounts.preparePasswordChange(current: input.current, new: input.new, userId: claims.uid) },
+                 input.revoke)
             }) { ready, user, db in
-                try accounts.changePassword(db, user: user, current: ready.0, new: ready.1, revokeOtherSessions: ready.2)
+                try accounts.changePassword(db, user: user, current: ready.0.current, new: ready.0.new, revokeOtherSessions: ready.1)
             },
             Bind.authedPrepared("user.delete", sessions, decode: { p in try p.required("password", as: String.self) },
                                 prepare: { password, claims in try await Offload.run { try accounts.prepareCurrentPassword(password, userId: claims.uid) } }
