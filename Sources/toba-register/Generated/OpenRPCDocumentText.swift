@@ -867,7 +867,7 @@ enum OpenRPCDocumentText {
     {
       "name": "auth.login",
       "summary": "Checks the password and opens a session; sets `last_login`.",
-      "description": "`invalid_credentials`, `account_inactive` (1001); `rate_limited` (1005, `retryAfterSeconds`): after 5 failed logins per email in 300 s every attempt on that email is refused, the right password included, until the oldest failure leaves the window; likewise after 10 failures per `ipAddress` in 60 s, whatever the emails (settings `rateLimits.*`). A successful login clears its email's failures (not its address's). The right password of an inactive account is not a failure. A hash with outdated iterations is upgraded. The token's `cid` is the client id as stored (cut to 1000 characters), null without one.",
+      "description": "`invalid_credentials`, `account_inactive` (1001); `rate_limited` (1005, `retryAfterSeconds`): after 5 failed logins per email in 300 s every attempt on that email is refused, the right password included, until the oldest failure leaves the window; likewise after 10 failures per `ipAddress` in 60 s, whatever the emails (settings `rateLimits.*`); addresses count in canonical form, IPv6 per /64, an IPv4-mapped IPv6 address as its IPv4 address. A refused attempt costs no password hash. An `ipAddress` that is no IPv4 or IPv6 address: `ip_invalid` (1000). A successful login clears its email's failures (not its address's). The right password of an inactive account is not a failure. A hash with outdated iterations is upgraded. The token's `cid` is the client id as stored (cut to 1000 characters), null without one.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -896,9 +896,9 @@ enum OpenRPCDocumentText {
           "name": "ipAddress",
           "required": false,
           "schema": {
-            "type": "string",
-            "maxLength": 39
-          }
+            "type": "string"
+          },
+          "description": "An IPv4 or IPv6 address (else 1000 `ip_invalid`, field `ipAddress`); blank is absent. Kept in canonical form (`2001:DB8:0:0:0:0:0:1` is `2001:db8::1`; an IPv4-mapped IPv6 address is its IPv4 address), stored in the session row; failed logins are limited per address (IPv6 per /64)."
         },
         {
           "name": "userAgent",
@@ -1880,7 +1880,7 @@ enum OpenRPCDocumentText {
     {
       "name": "email.add",
       "summary": "Adds an unverified address to the caller's account and sends it a confirmation.",
-      "description": "`email_invalid` (1000); `email_taken` (1004).",
+      "description": "`email_invalid` (1000); at most 10 addresses per user, the primary one included: then `too_many_addresses` (1000, field `email`); an address an account uses as its primary or as a verified one, or one the caller has already: `email_taken` (1004). An address another account only added and never confirmed is taken from it.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -5996,7 +5996,7 @@ enum OpenRPCDocumentText {
     {
       "name": "social.login",
       "summary": "Logs in (or signs up) a user the parent authenticated with a provider.",
-      "description": "No token: the parent calls this once it finished the provider's OAuth flow. A known (provider, uid) logs its user in (inactive: `account_inactive`, 1001) and replaces `extraData` when given. An unknown one whose `email` belongs to an existing account is linked to it only when `emailVerified` is true; otherwise 1004 `email_taken`, so an unverified provider email cannot take over an account. When the account had not verified that address itself, whoever set its password may not own the address (an attacker can sign up with a victim's email first), so, like django-allauth's wipe_password, the password becomes unusable and the user's other sessions are revoked; the address becomes verified. Otherwise a new user is created (`created: true`): active, unusable password, profile, the email as primary address (verified = emailVerified), group `trial`; an email is then required (`email_required`, 1000). `last_login` of the user and the social account are set. With `accessToken`, the token (and `tokenSecret`, `expiresAt`) is stored for (app, account), replacing the previous one: the app is the provider's socialaccount_socialapp with the lowest id; with no app for the provider no token is stored and the login still succeeds. `tokenSecret` or `expiresAt` without `accessToken`: `value_required` (field accessToken). The session token is signed once the session is durable, as for auth.login.",
+      "description": "No token: the parent calls this once it finished the provider's OAuth flow. A known (provider, uid) logs its user in (inactive: `account_inactive`, 1001) and replaces `extraData` when given. An unknown one whose `email` an existing account holds (as a verified address, or as its own primary sign-up address) is linked to it only when `emailVerified` is true; otherwise 1004 `email_taken`, so an unverified provider email cannot take over an account. When the account had not verified its sign-up address, whoever signed up may not own the address (an attacker can sign up with a victim's email first), nor anything the account gained: its password becomes unusable, its sessions are revoked, its other social accounts (with their tokens) and push devices are removed, and so are its other email addresses; the address becomes verified and primary. An address another account only added with `email.add` and never confirmed never links and never blocks: it is detached from that account and the login goes on (a new user, or the account that holds the address). Otherwise a new user is created (`created: true`): active, unusable password, profile, the email as primary address (verified = emailVerified), group `trial`; an email is then required (`email_required`, 1000). `last_login` of the user and the social account are set. With `accessToken`, the token (and `tokenSecret`, `expiresAt`) is stored for (app, account), replacing the previous one: the app is the provider's socialaccount_socialapp with the lowest id; with no app for the provider no token is stored and the login still succeeds. `tokenSecret` or `expiresAt` without `accessToken`: `value_required` (field accessToken). An `ipAddress` that is no IPv4 or IPv6 address: `ip_invalid` (1000). The session token is signed once the session is durable, as for auth.login.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -6071,9 +6071,9 @@ enum OpenRPCDocumentText {
           "name": "ipAddress",
           "required": false,
           "schema": {
-            "type": "string",
-            "maxLength": 39
-          }
+            "type": "string"
+          },
+          "description": "An IPv4 or IPv6 address (else 1000 `ip_invalid`, field `ipAddress`); blank is absent. Kept in canonical form (`2001:DB8:0:0:0:0:0:1` is `2001:db8::1`; an IPv4-mapped IPv6 address is its IPv4 address), stored in the session row."
         },
         {
           "name": "userAgent",
@@ -7062,7 +7062,7 @@ enum OpenRPCDocumentText {
     {
       "name": "user.changePassword",
       "summary": "Changes the caller's password after checking the current one.",
-      "description": "A wrong current password: `invalid_credentials` (1001, data.field `currentPassword`). Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`. (data.field `newPassword`).",
+      "description": "A wrong current password: `invalid_credentials` (1001, data.field `currentPassword`). Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`. (data.field `newPassword`). `rate_limited` (1005, `retryAfterSeconds`): after 5 failed checks of the current password per user in 300 s (`user.changePassword` and `user.delete` together; setting `rateLimits.passwordCheckPerUser`) every check is refused, the right password included, without hashing anything.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -7123,13 +7123,16 @@ enum OpenRPCDocumentText {
         },
         {
           "$ref": "#/components/errors/ValidationFailed"
+        },
+        {
+          "$ref": "#/components/errors/RateLimited"
         }
       ]
     },
     {
       "name": "user.delete",
       "summary": "Self-service account deletion.",
-      "description": "Sessions, devices, social accounts and tokens, email addresses, profile, groups and permissions are removed; the user row is anonymised (inactive, placeholder email, no names, unusable password); payments and subscription history stay. The old email can register again. A wrong password: `invalid_credentials` (1001).",
+      "description": "Sessions, devices, social accounts and tokens, email addresses, profile, groups and permissions are removed; the user row is anonymised (inactive, placeholder email, no names, unusable password); payments and subscription history stay. The old email can register again. A wrong password: `invalid_credentials` (1001). `rate_limited` (1005, `retryAfterSeconds`): failed checks of the current password count with those of `user.changePassword` (5 per user in 300 s, setting `rateLimits.passwordCheckPerUser`).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -7168,6 +7171,9 @@ enum OpenRPCDocumentText {
         },
         {
           "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/RateLimited"
         }
       ]
     },
@@ -7304,7 +7310,7 @@ enum OpenRPCDocumentText {
     {
       "name": "user.register",
       "summary": "Creates an active account, its profile, its primary unverified address and a confirmation; puts it in group `trial`.",
-      "description": "Errors: `email_invalid`, `value_too_long` (1000); Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`. Unknown category: Not found; an address any account uses: `email_taken` (1004).",
+      "description": "Errors: `email_invalid`, `value_too_long` (1000); Password rules (1000): `password_too_short`, `password_entirely_numeric`, `password_too_common`, `password_too_similar`. An `ipAddress` that is no IPv4 or IPv6 address: `ip_invalid` (1000). Unknown category: Not found; an address an account uses as its primary (sign-up) address or as a verified one: `email_taken` (1004). An address another account only added with `email.add` and never confirmed is taken from that account (with its confirmations), so nobody can squat an address.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -7359,7 +7365,7 @@ enum OpenRPCDocumentText {
           "schema": {
             "type": "string"
           },
-          "description": "The client's address: written to the audit line logged for the sign-up (no column stores it)."
+          "description": "An IPv4 or IPv6 address (else 1000 `ip_invalid`, field `ipAddress`); blank is absent. Kept in canonical form (`2001:DB8:0:0:0:0:0:1` is `2001:db8::1`; an IPv4-mapped IPv6 address is its IPv4 address): written to the audit line logged for the sign-up (no column stores it)."
         }
       ],
       "result": {
@@ -7519,7 +7525,7 @@ enum OpenRPCDocumentText {
     {
       "name": "voucher.claim",
       "summary": "Claims a voucher: days of access to a product.",
-      "description": "Checked in this order: unknown code: Not found; inactive: `voucher_inactive`; before validFrom: `voucher_not_yet_valid`; at or after validTo: `voucher_expired` (all 1006); `productId` omitted while zero or several products are active: `product_required` (1000); unknown product: Not found; inactive product: `product_inactive` (1004); claimed by this user before: `already_claimed` (1004); a bound voucher with `usage` claims: `voucher_exhausted` (1004) — enforced by one conditional insert in the writer's transaction, so concurrent claims from any number of processes never exceed `usage`. The claim grants `vouchers.grantDays` (default 30) days: a running subscription is extended from its periodEnd (status, plan and group kept); a new or lapsed one becomes `trial` for that long (group `trial`, no plan). A history row with pricePaid 0 records it.",
+      "description": "Checked in this order: after 10 unknown codes by this user in 300 s (setting `rateLimits.unknownVoucherPerUser`): `rate_limited` (1005, `retryAfterSeconds`) for any code, a valid one included, so guessing tells nothing; unknown code: Not found (counts towards that limit); inactive: `voucher_inactive`; before validFrom: `voucher_not_yet_valid`; at or after validTo: `voucher_expired` (all 1006); `productId` omitted while zero or several products are active: `product_required` (1000); unknown product: Not found; inactive product: `product_inactive` (1004); claimed by this user before: `already_claimed` (1004); a bound voucher with `usage` claims: `voucher_exhausted` (1004) — enforced by one conditional insert in the writer's transaction, so concurrent claims from any number of processes never exceed `usage`. The claim grants `vouchers.grantDays` (default 30) days: a running subscription is extended from its periodEnd (status, plan and group kept); a new or lapsed one becomes `trial` for that long (group `trial`, no plan). A history row with pricePaid 0 records it.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -7658,6 +7664,9 @@ enum OpenRPCDocumentText {
         },
         {
           "$ref": "#/components/errors/Expired"
+        },
+        {
+          "$ref": "#/components/errors/RateLimited"
         }
       ]
     },
