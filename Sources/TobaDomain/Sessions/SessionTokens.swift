@@ -1,5 +1,6 @@
 import Crypto
 import JWTKit
+import TobaRPC
 import TobaStore
 
 /// Signs and checks session tokens: HS256 with a key derived from the service secret key, so
@@ -40,5 +41,17 @@ public final class SessionTokens: Sendable {
             throw .invalidToken
         }
         return claims
+    }
+
+    /// The `uid` a token's payload names, read WITHOUT checking the signature: only for naming
+    /// what a request will touch before it is prepared. A token whose signature fails never
+    /// reaches the writer, so only authentic claims decide what a request waits for.
+    public static func unverifiedUserId(of token: String) -> Int64? {
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1].count <= 8192,
+              let payload = Base64URL.decode(parts[1]),
+              case .object(let claims)? = try? JSONParser.parse(payload)
+        else { return nil }
+        return claims["uid"]?.int64Value
     }
 }
