@@ -20,7 +20,7 @@ enum Bind {
             guard let uid = SessionTokens.unverifiedUserId(of: token) else { return .everything }
             return .keys([Footprints.user(uid)] + touches(input))
         }) { token, input in
-            let claims = try await sessions.tokens.verify(token)
+            let claims = try sessions.tokens.verify(token)
             return .ordered { db in .value(try apply(input, try sessions.authenticate(claims, db), db)) }
         }
     }
@@ -33,7 +33,7 @@ enum Bind {
         apply: @escaping @Sendable (Ready, AuthUser, Database) throws -> JSONValue
     ) -> Method<Database> {
         Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }) { token, input in
-            let claims = try await sessions.tokens.verify(token)
+            let claims = try sessions.tokens.verify(token)
             let ready = try await prepare(input, claims)
             return .ordered { db in .value(try apply(ready, try sessions.authenticate(claims, db), db)) }
         }

@@ -108,7 +108,7 @@ enum CommerceMethods {
             call.token.map { Footprints.acting(token: $0) } ?? .nothing
         }) { call in
             var claims: SessionClaims?
-            if let token = call.token { claims = try await sessions.tokens.verify(token) }
+            if let token = call.token { claims = try sessions.tokens.verify(token) }
             return .ordered { [claims] db in
                 if let claims {
                     let user = try sessions.authenticate(claims, db)
