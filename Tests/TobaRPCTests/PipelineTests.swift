@@ -49,10 +49,13 @@ import Testing
             readFD = fds[0]
             writeFD = fds[1]
             var table = MethodTable<Journal>()
-            // `write {tag, delayMs?, fail?}`: prepares for delayMs, then appends tag in order.
+            // `write {tag, delayMs?, fail?, keys?}`: prepares for delayMs, then appends tag in order.
+            // With `keys` it touches only those (kind "k"); without, it conflicts with everything.
             table.register(Method<Journal>("write", decode: { p in
                 (tag: try p.required("tag", as: String.self), delay: try p.optional("delayMs", as: Int.self) ?? 0,
-                 fail: try p.optional("fail", as: Bool.self) ?? false)
+                 fail: try p.optional("fail", as: Bool.self) ?? false, keys: try p.optional("keys", as: [String].self))
+            }, footprint: { input in
+                input.keys.map { keys in .keys(keys.map { Footprint.Key("k", $0 == "*" ? nil : $0) }) } ?? .everything
             }) { input in
                 if input.delay > 0 { try await Task.sleep(for: .milliseconds(input.delay)) }
                 return .ordered { journal in

@@ -1,4 +1,5 @@
 import JWTKit
+import TobaRPC
 
 /// The claims of a session token, in the shape djangorestframework-sso issues:
 /// `{"token":"session","sid":…,"cid":…,"uid":…,"email":…,"iat":…,"iss":…,"aud":…}` and `exp`
@@ -16,6 +17,41 @@ public struct SessionClaims: JWTPayload, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case token, sid, cid, uid, email, iat, iss, aud, exp
+    }
+
+    public init(token: String, sid: String, cid: String?, uid: Int64, email: String, iat: Int64, iss: String, aud: String, exp: Int64?) {
+        self.token = token
+        self.sid = sid
+        self.cid = cid
+        self.uid = uid
+        self.email = email
+        self.iat = iat
+        self.iss = iss
+        self.aud = aud
+        self.exp = exp
+    }
+
+    /// The claims of a verified token's payload; nil when one is missing or of the wrong type.
+    init?(_ payload: JSONObject) {
+        guard let token = payload["token"]?.stringValue, let sid = payload["sid"]?.stringValue,
+              let uid = payload["uid"]?.int64Value, let email = payload["email"]?.stringValue,
+              let iat = payload["iat"]?.int64Value, let iss = payload["iss"]?.stringValue,
+              let aud = payload["aud"]?.stringValue
+        else { return nil }
+        let cid: String?
+        switch payload["cid"] {
+        case nil, .null?: cid = nil
+        case .string(let text)?: cid = text
+        default: return nil
+        }
+        let exp: Int64?
+        switch payload["exp"] {
+        case nil, .null?: exp = nil
+        case let value?:
+            guard let seconds = value.int64Value else { return nil }
+            exp = seconds
+        }
+        self.init(token: token, sid: sid, cid: cid, uid: uid, email: email, iat: iat, iss: iss, aud: aud, exp: exp)
     }
 
     /// `cid` is always present (null without a client id), as djangorestframework-sso writes it.

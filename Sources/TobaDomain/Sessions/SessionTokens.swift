@@ -1,15 +1,22 @@
 import Crypto
 import JWTKit
+import TobaRPC
 import TobaStore
 
 /// Signs and checks session tokens: HS256 with a key derived from the service secret key, so
 /// the secret itself never signs anything directly and rotating it revokes every token.
+///
+/// Signing (once per login) goes through jwt-kit. Checking (on every authenticated request) is
+/// done here: split, HMAC-SHA256 compared in constant time, claims read with the project's own
+/// JSON parser, with no `JSONDecoder` on the hot path. Tests check the two against each other.
 public final class SessionTokens: Sendable {
     private let keys: JWTKeyCollection
+    private let key: SymmetricKey
     private let issuer: String
 
-    private init(keys: JWTKeyCollection, issuer: String) {
+    private init(keys: JWTKeyCollection, key: SymmetricKey, issuer: String) {
         self.keys = keys
+        self.key = key
         self.issuer = issuer
     }
 
@@ -17,9 +24,10 @@ public final class SessionTokens: Sendable {
         let derived = HMAC<SHA256>.authenticationCode(
             for: Array("toba-register.session-token.hs256".utf8),
             using: SymmetricKey(data: Array(secretKey.value.utf8)))
+        let key = SymmetricKey(data: Array(derived))
         let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(key: SymmetricKey(data: Array(derived))), digestAlgorithm: .sha256)
-        return SessionTokens(keys: keys, issuer: issuer)
+        await keys.add(hmac: HMACKey(key: key), digestAlgorithm: .sha256)
+        return SessionTokens(keys: keys, key: key, issuer: issuer)
     }
 
     public func sign(_ claims: SessionClaims) async throws -> String {
@@ -28,17 +36,38 @@ public final class SessionTokens: Sendable {
 
     /// The claims of a token whose signature holds and that was issued by this service.
     /// - Throws: `DomainError.invalidToken` for anything else (garbage, forged, altered, foreign).
-    public func verify(_ token: String) async throws(DomainError) -> SessionClaims {
+    public func verify(_ token: String) throws(DomainError) -> SessionClaims {
         guard !token.isEmpty, token.utf8.count <= 8192 else { throw .invalidToken }
-        let claims: SessionClaims
-        do {
-            claims = try await keys.verify(token, as: SessionClaims.self)
-        } catch {
-            throw .invalidToken
-        }
-        guard claims.iss == issuer, claims.aud == issuer, UUIDText.storage(claims.sid) != nil else {
-            throw .invalidToken
-        }
+        let bytes = Array(token.utf8)
+        guard let first = bytes.firstIndex(of: UInt8(ascii: ".")),
+              let second = bytes[(first + 1)...].firstIndex(of: UInt8(ascii: ".")),
+              !bytes[(second + 1)...].contains(UInt8(ascii: ".")),
+              let signature = Base64URL.decode(bytes[(second + 1)...]),
+              HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: bytes[..<second], using: key),
+              let header = Base64URL.decode(bytes[..<first]).flatMap(Self.object),
+              header["alg"] == "HS256",
+              let payload = Base64URL.decode(bytes[(first + 1)..<second]).flatMap(Self.object),
+              let claims = SessionClaims(payload),
+              claims.token == "session", claims.iss == issuer, claims.aud == issuer,
+              UUIDText.storage(claims.sid) != nil
+        else { throw .invalidToken }
         return claims
+    }
+
+    private static func object(_ bytes: [UInt8]) -> JSONObject? {
+        guard case .object(let object)? = try? JSONParser.parse(bytes) else { return nil }
+        return object
+    }
+
+    /// The `uid` a token's payload names, read WITHOUT checking the signature: only for naming
+    /// what a request will touch before it is prepared. A token whose signature fails never
+    /// reaches the writer, so only authentic claims decide what a request waits for.
+    public static func unverifiedUserId(of token: String) -> Int64? {
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1].count <= 8192,
+              let payload = Base64URL.decode(parts[1]),
+              case .object(let claims)? = try? JSONParser.parse(payload)
+        else { return nil }
+        return claims["uid"]?.int64Value
     }
 }

@@ -12,26 +12,35 @@ public enum Outcome: Sendable {
     case deferred(@Sendable () async throws -> JSONValue)
 }
 
-/// One JSON-RPC method: a name, and how to prepare a call from its parameters. Preparation runs
-/// concurrently with other requests' (decode params, hash a password, check a signature); it must
-/// not read state that earlier requests may change: that belongs in the ordered apply step.
+/// One JSON-RPC method: a name, and how to start a call from its parameters. Decoding runs on
+/// the reader thread, in arrival order, and names the call's `Footprint`; preparation then runs
+/// concurrently with other requests' (hash a password, check a signature); it must not read
+/// state that earlier requests may change: that belongs in the ordered apply step.
 public struct Method<Context>: Sendable {
+    /// A decoded call: what it touches, and its preparation.
+    public struct Call: Sendable {
+        let footprint: Footprint
+        let prepare: @Sendable () async throws -> Prepared<Context>
+    }
+
     public let name: String
-    let prepare: @Sendable (Params) async throws -> Prepared<Context>
+    let start: @Sendable (Params) throws -> Call
 
     /// `decode` reads the parameters synchronously (unknown names are refused after it);
-    /// `prepare` does the CPU-heavy, order-independent part.
+    /// `footprint` names what the call touches (default: everything); `prepare` does the
+    /// CPU-heavy, order-independent part.
     public init<Input: Sendable>(
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
+        footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
         prepare: @escaping @Sendable (Input) async throws -> Prepared<Context>
     ) {
         self.name = name
-        self.prepare = { params in
+        self.start = { params in
             var params = params
             let input = try decode(&params)
             try params.finish()
-            return try await prepare(input)
+            return Call(footprint: footprint(input), prepare: { try await prepare(input) })
         }
     }
 
@@ -39,9 +48,10 @@ public struct Method<Context>: Sendable {
     public init<Input: Sendable>(
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
+        footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
         apply: @escaping @Sendable (Input, Context) throws -> JSONValue
     ) {
-        self.init(name, decode: decode) { input in
+        self.init(name, decode: decode, footprint: footprint) { input in
             .ordered { context in .value(try apply(input, context)) }
         }
     }

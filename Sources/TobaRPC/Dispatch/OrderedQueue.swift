@@ -6,20 +6,36 @@ final class Slot<Context>: @unchecked Sendable {
         case pending
         case effect(@Sendable (Context) throws -> Outcome)
         case skip
+        /// Handed to the writer.
+        case taken
     }
 
     var state: State = .pending
     let responder: Responder
+    let footprint: Footprint
 
-    init(responder: Responder) {
+    init(responder: Responder, footprint: Footprint) {
         self.responder = responder
+        self.footprint = footprint
+    }
+
+    var isSettled: Bool {
+        switch state {
+        case .skip, .taken: true
+        case .pending, .effect: false
+        }
     }
 }
 
 /// The arrival-ordered queue between the concurrent preparation stage and the single writer.
-/// The writer takes the longest prefix of prepared slots (a group); a slot still being prepared
-/// blocks everything after it, which is exactly the ordering contract.
+/// The writer takes every prepared slot that conflicts with no earlier slot still waiting (being
+/// prepared, or itself blocked): a request waits only for earlier requests it conflicts with, and
+/// conflicting requests are applied in arrival order, so every client observes arrival order.
 final class OrderedQueue<Context>: @unchecked Sendable {
+    /// How far past the oldest waiting request the writer looks for work: bounds the cost of one
+    /// look when thousands of requests are still hashing.
+    static var lookahead: Int { 4096 }
+
     private let condition = NSCondition()
     private var slots: [Slot<Context>] = []
     private var head = 0
@@ -48,19 +64,14 @@ final class OrderedQueue<Context>: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Blocks until the first slot is prepared, then returns it with every prepared slot right
-    /// behind it (at most `max` effects). Returns nil once closed and empty.
+    /// Blocks until at least one slot may be applied, then returns every slot that may be applied
+    /// now (at most `max`), in arrival order. Returns nil once closed and empty.
     func nextGroup(max: Int) -> [(Slot<Context>, @Sendable (Context) throws -> Outcome)]? {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            var group: [(Slot<Context>, @Sendable (Context) throws -> Outcome)] = []
-            while head < slots.count, group.count < max {
-                let slot = slots[head]
-                if case .pending = slot.state { break }
-                if case .effect(let effect) = slot.state { group.append((slot, effect)) }
-                head += 1
-            }
+            let group = takeReady(max: max)
+            while head < slots.count, slots[head].isSettled { head += 1 }
             if head > 1024, head * 2 > slots.count {
                 slots.removeFirst(head)
                 head = 0
@@ -69,5 +80,30 @@ final class OrderedQueue<Context>: @unchecked Sendable {
             if closed && head == slots.count { return nil }
             condition.wait()
         }
+    }
+
+    private func takeReady(max: Int) -> [(Slot<Context>, @Sendable (Context) throws -> Outcome)] {
+        var group: [(Slot<Context>, @Sendable (Context) throws -> Outcome)] = []
+        var waiting = FootprintUnion()
+        var index = head
+        let end = min(slots.count, head + Self.lookahead)
+        while index < end, group.count < max {
+            let slot = slots[index]
+            switch slot.state {
+            case .skip, .taken:
+                break
+            case .pending:
+                waiting.add(slot.footprint)
+            case .effect(let effect):
+                if waiting.conflicts(with: slot.footprint) {
+                    waiting.add(slot.footprint)
+                } else {
+                    slot.state = .taken
+                    group.append((slot, effect))
+                }
+            }
+            index += 1
+        }
+        return group
     }
 }

@@ -3,9 +3,10 @@ import Logging
 import Synchronization
 
 /// The ordered pipeline of PROTOCOL.md §4. Frames arrive in order from the reader; each request
-/// is prepared concurrently (a task each), then applied strictly in arrival order by one writer
-/// thread in groups that commit together; answers leave as soon as each is ready, a write's only
-/// after its group is durable.
+/// is decoded there (naming its footprint), prepared concurrently (a task each), then applied by
+/// one writer thread as soon as every earlier request it conflicts with has been applied, in
+/// groups that commit together; answers leave as soon as each is ready, a write's only after its
+/// group is durable.
 public final class Pipeline<Context>: Sendable {
     private let table: MethodTable<Context>
     private let executor: any OrderedExecutor<Context>
@@ -14,19 +15,25 @@ public final class Pipeline<Context>: Sendable {
     private let maxGroup: Int
     private let mapError: @Sendable (any Error) -> RPCError
     private let logger: Logger
+    private let prepareDelay: (@Sendable () async -> Void)?
     private let accepting = Atomic<Bool>(true)
     private let writerDone = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
-    /// - Parameter mapError: turns any error thrown while preparing or applying a request into
-    ///   its JSON-RPC form (the application's one error mapping; `RPCError`s pass through it too).
+    /// - Parameters:
+    ///   - mapError: turns any error thrown while preparing or applying a request into its
+    ///     JSON-RPC form (the application's one error mapping; `RPCError`s pass through it too).
+    ///   - prepareDelay: awaited before each preparation; tests use it to shake the order in
+    ///     which preparations finish (nil in service).
     public init(
         table: MethodTable<Context>,
         executor: any OrderedExecutor<Context>,
         output: StdoutWriter,
         maxGroup: Int,
         logger: Logger,
+        prepareDelay: (@Sendable () async -> Void)? = nil,
         mapError: @escaping @Sendable (any Error) -> RPCError
     ) {
+        self.prepareDelay = prepareDelay
         self.table = table
         self.executor = executor
         self.sink = ResponseSink(output: output)
@@ -141,16 +148,23 @@ public final class Pipeline<Context>: Sendable {
             responder.send(.failure(.invalidParams("type", field: "params", detail: "parameters must be named (an object)")))
             return
         }
-        let slot = Slot<Context>(responder: responder)
+        let call: Method<Context>.Call
+        do {
+            call = try method.start(Params(request.params))
+        } catch {
+            responder.send(.failure(mapError(error)))
+            return
+        }
+        let slot = Slot<Context>(responder: responder, footprint: call.footprint)
         guard queue.append(slot) else {
             // Closed meanwhile and the writer may be gone: this request was read too late to run.
             responder.abandon()
             return
         }
-        let params = Params(request.params)
-        Task { [queue, mapError] in
+        Task { [queue, mapError, prepareDelay] in
+            await prepareDelay?()
             do {
-                switch try await method.prepare(params) {
+                switch try await call.prepare() {
                 case .done(let result):
                     queue.resolve(slot, .skip)
                     responder.send(.success(result))

@@ -16,6 +16,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Enable system.clock.set/advance (for tests). [env: TOBA_ALLOW_TEST_CLOCK]")
     var allowTestClock = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Delay each request's preparation by a random 0…N µs (with --allow-test-clock; for ordering tests). [env: TOBA_TEST_PREPARE_JITTER_US]",
+        visibility: .hidden))
+    var testPrepareJitterUs: Int?
+
     func run() async throws {
         let logger = try options.makeLogger()
         let shutdown = ShutdownSwitch()
@@ -24,6 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try options.loadSettings()
         let lineLimit = try resolvedMaxLineBytes()
         let testClock = try allowTestClock || CommonOptions.flag("TOBA_ALLOW_TEST_CLOCK")
+        let jitter = testPrepareJitterUs ?? CommonOptions.environment["TOBA_TEST_PREPARE_JITTER_US"].flatMap { Int($0) } ?? 0
+        guard jitter == 0 || (testClock && jitter > 0 && jitter <= 10_000_000) else {
+            throw ValidationError("--test-prepare-jitter-us needs --allow-test-clock and a value in 1...10000000")
+        }
         let database: AppDatabase
         do {
             database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
@@ -42,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
             services: services,
             maxLineBytes: lineLimit,
             allowTestClock: testClock,
+            prepareJitterMicros: jitter,
             shutdown: shutdown)
         try await server.run()
     }

@@ -15,7 +15,7 @@ enum AccountMethods {
                     firstName: try p.optional("firstName"), lastName: try p.optional("lastName"),
                     phone: try p.optional("phone"), categoryId: try p.optional("categoryId"),
                     ipAddress: try p.optional("ipAddress"))
-            }) { registration in
+            }, footprint: { registration in .keys(Footprints.email(registration.email), Footprints.newUser) }) { registration in
                 let prepared = try await Offload.run { try accounts.prepareRegistration(registration) }
                 return .ordered { db in .value(try accounts.register(prepared, db)) }
             },
@@ -72,7 +72,7 @@ enum AccountMethods {
                 let prepared = try await Offload.run { accounts.preparePassword(input.password) }
                 return .ordered { db in .value(try accounts.resetPassword(uid: input.uid, token: input.token, newPassword: prepared, db)) }
             },
-            Bind.open("category.list", decode: { p in try p.page() }) { page, db in
+            Bind.open("category.list", decode: { p in try p.page() }, footprint: { _ in .nothing }) { page, db in
                 try accounts.listCategories(db, page: page)
             },
             Bind.admin("category.create", sessions, permission: "users.add_category", decode: { p in

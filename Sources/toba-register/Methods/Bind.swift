@@ -6,14 +6,21 @@ import TobaStore
 /// Shapes shared by the method bindings: methods acting for a user (`token` checked by
 /// signature while preparing, then by session in order), admin methods, pages, timestamps.
 enum Bind {
-    /// A method acting for the user of `token`.
+    /// A method acting for the user of `token`. `touches`, when given, names what the call
+    /// touches besides the caller's own account (see `Footprints`); without it the call
+    /// conflicts with every other request.
     static func authed<Input: Sendable>(
         _ name: String, _ sessions: Sessions,
         decode: @escaping @Sendable (inout Params) throws -> Input,
+        touches: (@Sendable (Input) -> [Footprint.Key])? = nil,
         apply: @escaping @Sendable (Input, AuthUser, Database) throws -> JSONValue
     ) -> Method<Database> {
-        Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }) { token, input in
-            let claims = try await sessions.tokens.verify(token)
+        Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }, footprint: { token, input in
+            guard let touches else { return .everything }
+            guard let uid = SessionTokens.unverifiedUserId(of: token) else { return .everything }
+            return .keys([Footprints.user(uid)] + touches(input))
+        }) { token, input in
+            let claims = try sessions.tokens.verify(token)
             return .ordered { db in .value(try apply(input, try sessions.authenticate(claims, db), db)) }
         }
     }
@@ -26,7 +33,7 @@ enum Bind {
         apply: @escaping @Sendable (Ready, AuthUser, Database) throws -> JSONValue
     ) -> Method<Database> {
         Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }) { token, input in
-            let claims = try await sessions.tokens.verify(token)
+            let claims = try sessions.tokens.verify(token)
             let ready = try await prepare(input, claims)
             return .ordered { db in .value(try apply(ready, try sessions.authenticate(claims, db), db)) }
         }
@@ -44,13 +51,15 @@ enum Bind {
         }
     }
 
-    /// A method anyone may call, applied in order.
+    /// A method anyone may call, applied in order (conflicting with everything unless
+    /// `footprint` says less).
     static func open<Input: Sendable>(
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
+        footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
         apply: @escaping @Sendable (Input, Database) throws -> JSONValue
     ) -> Method<Database> {
-        Method(name, decode: decode, apply: apply)
+        Method(name, decode: decode, footprint: footprint, apply: apply)
     }
 }
 

@@ -102,9 +102,13 @@ enum CommerceMethods {
             let all = try p.optional("includeInactive", as: Bool.self) ?? false
             let token: String? = all ? try p.sessionToken() : try p.optional("token")
             return (token: token, all: all, page: try p.page(), input: try decode(&p))
+        }, footprint: { call in
+            // Without a token it reads what only admin methods change; with one it also
+            // authenticates (and applies the caller's subscription expiry).
+            call.token.map { Footprints.acting(token: $0) } ?? .nothing
         }) { call in
             var claims: SessionClaims?
-            if let token = call.token { claims = try await sessions.tokens.verify(token) }
+            if let token = call.token { claims = try sessions.tokens.verify(token) }
             return .ordered { [claims] db in
                 if let claims {
                     let user = try sessions.authenticate(claims, db)

@@ -14,7 +14,7 @@ enum ContentMethods {
                 Feedback.Submission(
                     satisfaction: try p.required("satisfaction"), type: try p.required("type"), page: try p.required("page"),
                     message: try p.required("message"), attachment: try p.optional("attachment"))
-            }) { submission, user, db in
+            }, touches: { _ in [Footprints.feedback] }) { submission, user, db in
                 try feedback.submit(db, user: user, submission)
             },
             // `page` filters by the page of the site; pagination is `limit`/`cursor`.
@@ -23,7 +23,7 @@ enum ContentMethods {
             }) { input, _, db in
                 try feedback.list(db, type: input.type, page: input.page, page: input.paging)
             },
-            Bind.open("landing.list", decode: { p in try p.page() }) { page, db in
+            Bind.open("landing.list", decode: { p in try p.page() }, footprint: { _ in .nothing }) { page, db in
                 try landing.list(db, page: page)
             },
             Bind.admin("landing.slide.create", sessions, permission: "landing.add_swiperslide", decode: { p in

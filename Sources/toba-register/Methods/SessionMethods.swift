@@ -15,14 +15,14 @@ enum SessionMethods {
                     email: try p.required("email"), password: try p.required("password"),
                     clientId: try p.optional("clientId"), ipAddress: try p.optional("ipAddress"),
                     userAgent: try p.optional("userAgent"))
-            }) { login in
+            }, footprint: { login in .keys(Footprints.email(login.email), Footprints.logins) }) { login in
                 let prepared = try await Offload.run { try accounts.prepareLogin(login) }
                 return .ordered { db in
                     let result = try accounts.login(prepared, db)
                     return .deferred { try await signed(result, sessions) }
                 }
             },
-            Bind.authed("auth.verify", sessions, decode: { _ in () }) { _, user, db in
+            Bind.authed("auth.verify", sessions, decode: { _ in () }, touches: { _ in [] }) { _, user, db in
                 let groups = try String.fetchAll(db, sql: """
                     SELECT g.name FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.name
                     """, arguments: [user.id])
@@ -53,16 +53,18 @@ enum SessionMethods {
                 default: throw RPCError.invalidParams("type", field: "data", detail: "expected a string, an object or an array")
                 }
                 return (key: try p.optional("sessionKey", as: String.self), data: data, expires: try p.optionalTimestamp("expireDate"))
-            }) { input, db in
+            }, footprint: { input in .keys(input.key.map(Footprints.webSession) ?? Footprints.newWebSession) }) { input, db in
                 try web.save(db, sessionKey: input.key, data: input.data, expireDate: input.expires)
             },
-            Bind.open("websession.load", decode: { p in try p.required("sessionKey", as: String.self) }) { key, db in
+            Bind.open("websession.load", decode: { p in try p.required("sessionKey", as: String.self) },
+                      footprint: { key in .keys(Footprints.webSession(key)) }) { key, db in
                 try web.load(db, sessionKey: key)
             },
-            Bind.open("websession.delete", decode: { p in try p.required("sessionKey", as: String.self) }) { key, db in
+            Bind.open("websession.delete", decode: { p in try p.required("sessionKey", as: String.self) },
+                      footprint: { key in .keys(Footprints.webSession(key)) }) { key, db in
                 try web.delete(db, sessionKey: key)
             },
-            Bind.open("websession.clearExpired", decode: { _ in () }) { _, db in
+            Bind.open("websession.clearExpired", decode: { _ in () }, footprint: { _ in .keys(Footprints.webSessions) }) { _, db in
                 try web.clearExpired(db)
             },
         ]

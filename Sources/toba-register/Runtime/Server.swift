@@ -10,6 +10,8 @@ struct Server {
     let services: Services
     let maxLineBytes: Int
     let allowTestClock: Bool
+    /// Test only (with the test clock): each preparation first waits a random 0…N µs.
+    let prepareJitterMicros: Int
     /// Flipped by a signal (see `ShutdownSignals`) or by system.shutdown.
     let shutdown: ShutdownSwitch
 
@@ -24,6 +26,7 @@ struct Server {
             output: output,
             maxGroup: services.settings.groupCommitMaxSize,
             logger: logger,
+            prepareDelay: Self.jitter(micros: prepareJitterMicros),
             mapError: { ErrorMapping.rpcError(for: $0, logger: logger) })
         shutdown.onShutdown { pipeline.close() }
         pipeline.start()
@@ -46,5 +49,15 @@ struct Server {
         maintenance.stop()
         try services.database.close()
         logger.info("stopped cleanly", metadata: ["responses": "\(output.framesWritten)"])
+    }
+
+    /// A random wait of 0…`micros` µs before each preparation, or nil for none.
+    static func jitter(micros: Int) -> (@Sendable () async -> Void)? {
+        guard micros > 0 else { return nil }
+        let bound = UInt64(micros)
+        return {
+            let wait: UInt64 = UInt64.random(in: 0...bound) * 1000
+            try? await Task.sleep(nanoseconds: wait)
+        }
     }
 }

@@ -1,0 +1,91 @@
+/// What a request may read or change, named before it is prepared, so the writer can apply it
+/// as soon as every earlier request it conflicts with has been applied (PROTOCOL.md §4).
+///
+/// A footprint is a set of keys. A key names one thing (`user 42`, `email a@b.c`) or every
+/// thing of a kind (`user *`). Two requests conflict when either touches `everything`, or when
+/// they share a key of one kind whose ids are equal or one of which is the whole kind. The
+/// default is `everything`: a method conflicts with all others unless it declares less, and a
+/// declaration must cover every row, sequence and in-memory state its request reads or changes.
+public struct Footprint: Sendable, Equatable {
+    public struct Key: Sendable, Hashable {
+        public let kind: String
+        /// nil: every thing of the kind.
+        public let id: String?
+
+        public init(_ kind: String, _ id: String?) {
+            self.kind = kind
+            self.id = id
+        }
+
+        /// Every thing of `kind` (e.g. the sequence that numbers new rows of a table).
+        public static func all(_ kind: String) -> Key { Key(kind, nil) }
+    }
+
+    /// Conflicts with every request: lists, admin changes, anything whose reach is not known
+    /// before it runs.
+    public let everything: Bool
+    public let keys: [Key]
+
+    public static let everything = Footprint(everything: true, keys: [])
+    /// Touches nothing another request can change short of an `everything` request (reads of
+    /// data that only admin methods write, the health report).
+    public static let nothing = Footprint(everything: false, keys: [])
+
+    private init(everything: Bool, keys: [Key]) {
+        self.everything = everything
+        self.keys = keys
+    }
+
+    public static func keys(_ keys: Key...) -> Footprint { Footprint(everything: false, keys: keys) }
+    public static func keys(_ keys: [Key]) -> Footprint { Footprint(everything: false, keys: keys) }
+
+    public func conflicts(with other: Footprint) -> Bool {
+        if everything || other.everything { return true }
+        for mine in keys {
+            for theirs in other.keys where mine.kind == theirs.kind {
+                if mine.id == nil || theirs.id == nil || mine.id == theirs.id { return true }
+            }
+        }
+        return false
+    }
+}
+
+/// The union of the footprints of requests that are still waiting (being prepared, or blocked
+/// behind another): a later request may pass them only if it conflicts with none.
+struct FootprintUnion {
+    private var count = 0
+    private var everything = false
+    private var wholeKinds: Set<String> = []
+    private var keys: Set<Footprint.Key> = []
+    private var kindsWithKeys: Set<String> = []
+
+    mutating func add(_ footprint: Footprint) {
+        count += 1
+        if footprint.everything {
+            everything = true
+            return
+        }
+        for key in footprint.keys {
+            if key.id == nil {
+                wholeKinds.insert(key.kind)
+            } else {
+                keys.insert(key)
+                kindsWithKeys.insert(key.kind)
+            }
+        }
+    }
+
+    func conflicts(with footprint: Footprint) -> Bool {
+        if everything { return true }
+        if footprint.everything { return count > 0 }
+        for key in footprint.keys {
+            if wholeKinds.contains(key.kind) { return true }
+            if key.id == nil {
+                if kindsWithKeys.contains(key.kind) { return true }
+            } else if keys.contains(key) {
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,28 @@
+/// The values bound to a statement's `?` placeholders, in order.
+public struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
+    public private(set) var values: [SQLValue]
+
+    public init(_ values: [SQLValue] = []) {
+        self.values = values
+    }
+
+    public init(arrayLiteral elements: (any SQLValueConvertible)?...) {
+        values = elements.map { $0?.sqlValue ?? .null }
+    }
+
+    public init(_ elements: [some SQLValueConvertible]) {
+        values = elements.map(\.sqlValue)
+    }
+
+    public mutating func append(_ value: (any SQLValueConvertible)?) {
+        values.append(value?.sqlValue ?? .null)
+    }
+
+    public static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments {
+        SQLArguments(lhs.values + rhs.values)
+    }
+
+    public static func += (lhs: inout SQLArguments, rhs: SQLArguments) {
+        lhs.values += rhs.values
+    }
+}

@@ -1,0 +1,117 @@
+/// A value as the storage engines hold it. The domains read and write values through
+/// `SQLValueConvertible` / `SQLColumnValue` and never see an engine's own value type.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// A Swift value that can be bound as a statement argument.
+public protocol SQLValueConvertible: Sendable {
+    var sqlValue: SQLValue { get }
+}
+
+/// A Swift value that can also be read back from a column. Reading is strict about the kind of
+/// value and lenient about its spelling: every form Django or PostgreSQL writes is read (§10).
+public protocol SQLColumnValue: SQLValueConvertible {
+    /// The value `stored` holds, or nil when it holds no such value (NULL included).
+    static func decode(_ stored: SQLValue) -> Self?
+}
+
+/// A stored value the service cannot read (a row written by another program): it fails only
+/// the requests that read it (§7), as 1008 `storage_error`.
+public struct UnreadableValue: Error, CustomStringConvertible {
+    public let column: String
+    public let expected: String
+
+    public var description: String { "column \(column) holds no readable \(expected)" }
+}
+
+extension SQLValue: SQLValueConvertible {
+    public var sqlValue: SQLValue { self }
+}
+
+extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
+    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+extension Optional: SQLColumnValue where Wrapped: SQLColumnValue {
+    /// NULL reads as nil; any other value must be readable as `Wrapped`.
+    public static func decode(_ stored: SQLValue) -> Wrapped?? {
+        if case .null = stored { return .some(nil) }
+        return Wrapped.decode(stored).map { .some($0) }
+    }
+}
+
+extension Int64: SQLColumnValue {
+    public var sqlValue: SQLValue { .integer(self) }
+
+    public static func decode(_ stored: SQLValue) -> Int64? {
+        switch stored {
+        case .integer(let value): value
+        case .text(let text): Int64(text)
+        case .real(let value): value.rounded() == value && abs(value) < 9.2e18 ? Int64(value) : nil
+        case .null, .blob: nil
+        }
+    }
+}
+
+extension Int: SQLColumnValue {
+    public var sqlValue: SQLValue { .integer(Int64(self)) }
+
+    public static func decode(_ stored: SQLValue) -> Int? { Int64.decode(stored).flatMap { Int(exactly: $0) } }
+}
+
+extension Double: SQLColumnValue {
+    public var sqlValue: SQLValue { .real(self) }
+
+    public static func decode(_ stored: SQLValue) -> Double? {
+        switch stored {
+        case .real(let value): value
+        case .integer(let value): Double(value)
+        case .text(let text): Double(text)
+        case .null, .blob: nil
+        }
+    }
+}
+
+extension Bool: SQLColumnValue {
+    public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+
+    /// 0/1 as Django writes on SQLite; `t`/`f` and `true`/`false` as PostgreSQL spells them.
+    public static func decode(_ stored: SQLValue) -> Bool? {
+        switch stored {
+        case .integer(let value): value != 0
+        case .real(let value): value != 0
+        case .text(let text):
+            switch text.lowercased() {
+            case "1", "t", "true": true
+            case "0", "f", "false": false
+            default: nil
+            }
+        case .null, .blob: nil
+        }
+    }
+}
+
+extension String: SQLColumnValue {
+    public var sqlValue: SQLValue { .text(self) }
+
+    public static func decode(_ stored: SQLValue) -> String? {
+        switch stored {
+        case .text(let text): text
+        case .blob(let bytes): String(validating: bytes, as: UTF8.self)
+        case .integer, .real, .null: nil
+        }
+    }
+}
+
+extension Timestamp: SQLColumnValue {
+    public var sqlValue: SQLValue { .text(databaseText) }
+
+    public static func decode(_ stored: SQLValue) -> Timestamp? {
+        String.decode(stored).flatMap(Timestamp.init(parsing:))
+    }
+}

@@ -1,0 +1,37 @@
+/// One row as read from storage: its columns by name, in the statement's order. Reading a column
+/// throws (never traps) when the stored value is not what the code expects.
+public struct StoredRow: Sendable, Sequence {
+    public let columns: [String]
+    public let values: [SQLValue]
+
+    public init(columns: [String], values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The raw value of `column` (the leftmost of that name), or nil when the row has no such column.
+    public subscript(column: String) -> SQLValue? {
+        columns.firstIndex(of: column).map { values[$0] }
+    }
+
+    /// The value of `column` as `T`. An optional `T` reads NULL as nil.
+    /// - Throws: `UnreadableValue` when the column is missing or its value is no `T`.
+    public func decode<T: SQLColumnValue>(_ type: T.Type = T.self, forColumn column: String) throws -> T {
+        guard let stored = self[column], let value = T.decode(stored) else {
+            throw UnreadableValue(column: column, expected: String(describing: T.self))
+        }
+        return value
+    }
+
+    /// The value of the first column as `T`.
+    public func decodeFirst<T: SQLColumnValue>(_ type: T.Type = T.self) throws -> T {
+        guard let stored = values.first, let value = T.decode(stored) else {
+            throw UnreadableValue(column: columns.first ?? "#0", expected: String(describing: T.self))
+        }
+        return value
+    }
+
+    public func makeIterator() -> Zip2Sequence<[String], [SQLValue]>.Iterator {
+        zip(columns, values).makeIterator()
+    }
+}
