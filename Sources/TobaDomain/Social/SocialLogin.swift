@@ -63,8 +63,8 @@ extension SocialAccounts {
         let userId: Int64
         if let known = try Row.fetchOne(db, sql: "SELECT id, user_id FROM socialaccount_socialaccount WHERE provider = ? AND uid = ?",
                                         arguments: [input.provider, input.uid]) {
-            accountId = known["id"]
-            userId = known["user_id"]
+            accountId = try known.read("id")
+            userId = try known.read("user_id")
             try requireActive(db, userId: userId)
             try db.execute(sql: "UPDATE socialaccount_socialaccount SET last_login = ?, extra_data = COALESCE(?, extra_data) WHERE id = ?",
                            arguments: [now, input.extraData?.databaseText, accountId])
@@ -101,7 +101,7 @@ extension SocialAccounts {
     }
 
     private func requireActive(_ db: Database, userId: Int64) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
+        guard try StoredBool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
             throw DomainError.accountInactive
         }
     }
@@ -119,7 +119,7 @@ extension SocialAccounts {
     /// `wipe_password` does, that account's password is made unusable and its sessions revoked;
     /// the address becomes verified (and primary when the user has no primary address).
     private func claimAddress(_ db: Database, userId: Int64, email: String) throws {
-        let verified = try Bool.fetchOne(db, sql: "SELECT verified FROM account_emailaddress WHERE email = ?", arguments: [email]) ?? false
+        let verified = try StoredBool.fetchOne(db, sql: "SELECT verified FROM account_emailaddress WHERE email = ?", arguments: [email]) ?? false
         guard !verified else { return }
         try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?", arguments: [PasswordHasher.unusable(), userId])
         try sessions.revokeAll(db, userId: userId)
