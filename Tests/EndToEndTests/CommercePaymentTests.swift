@@ -67,13 +67,15 @@ import TobaRPC
         #expect(try o.shop.sidecar.finish() == 0)
     }
 
-    @Test func aSettlementCarryingAPendingStatusCodeIsIgnored() throws {
+    @Test func aSettlementCarryingAPendingStatusCodeIsRefused() throws {
         // transaction_status is not signed; status_code is. A pending notification's signature
         // (status code 201) replayed with "settlement" must not bring the money in.
         let o = try order()
         let swapped = try o.shop.notify(o.id, status: "settlement", statusCode: "201")
-        #expect(swapped["result"]?["applied"] == false)
-        #expect(swapped["result"]?["payment"]?["transactionStatus"] == "pending")
+        #expect(swapped.errorCode == 1001)
+        #expect(swapped.errorReason == "invalid_signature")
+        let payment = try o.shop.sidecar.result("payment.get", ["token": o.buyer, "paymentId": o.id!])["payment"]
+        #expect(payment == o.payment)
         #expect(try o.shop.subscription(o.buyer) == nil)
         #expect(try o.shop.sidecar.finish() == 0)
     }
@@ -85,7 +87,7 @@ import TobaRPC
         #expect(late["result"]?["applied"] == false)
         #expect(late["result"]?["payment"]?["transactionStatus"] == "settlement")
         #expect(late["result"]?["payment"]?["transactionDetails"]?["status_code"] == "200")
-        let expire = try o.shop.notify(o.id, status: "expire", statusCode: "407")
+        let expire = try o.shop.notify(o.id, status: "expire")
         #expect(expire["result"]?["applied"] == false)
         let refund = try o.shop.notify(o.id, status: "refund")
         #expect(refund["result"]?["applied"] == true)

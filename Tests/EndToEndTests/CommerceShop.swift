@@ -81,9 +81,20 @@ struct Shop {
         try sidecar.result("admin.log.list", ["token": admin])["items"]?.arrayValue ?? []
     }
 
-    /// A notification as Midtrans sends it, signed with `key`.
-    static func notification(orderId: String, status: String, gross: String, statusCode: String = "200",
+    /// The `status_code` Midtrans sends with `status` (PROTOCOL.md §8.7); 200 for a status it does not list.
+    static func statusCode(for status: String) -> String {
+        switch status {
+        case "pending", "authorize": "201"
+        case "deny", "cancel", "expire", "failure": "202"
+        default: "200"
+        }
+    }
+
+    /// A notification as Midtrans sends it, signed with `key`; `statusCode` defaults to the one
+    /// Midtrans sends with `status`.
+    static func notification(orderId: String, status: String, gross: String, statusCode: String? = nil,
                              fraud: String? = nil, key: String = serverKey) -> JSONValue {
+        let statusCode = statusCode ?? Self.statusCode(for: status)
         var body: JSONObject = [
             "transaction_time": "2026-03-01 07:00:00", "transaction_status": .string(status),
             "transaction_id": "513f1f01-c9da-474c-9fc9-d5c64364b709", "status_message": "midtrans payment notification",
@@ -96,7 +107,7 @@ struct Shop {
     }
 
     /// Calls payment.notify; returns the whole response (result or error).
-    func notify(_ orderId: JSONValue?, status: String, gross: String = "100000.00", statusCode: String = "200",
+    func notify(_ orderId: JSONValue?, status: String, gross: String = "100000.00", statusCode: String? = nil,
                 fraud: String? = nil, key: String = serverKey) throws -> JSONValue {
         let body = Shop.notification(orderId: orderId?.stringValue ?? "", status: status, gross: gross,
                                      statusCode: statusCode, fraud: fraud, key: key)

@@ -33,7 +33,7 @@ extension Accounts {
     /// address row, or as the login email of an account without one.
     public func addressHolder(_ db: Database, email: String) throws -> AddressHolder? {
         if let row = try Row.fetchOne(db, sql: "SELECT user_id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]) {
-            return AddressHolder(userId: row["user_id"], verified: row["verified"])
+            return AddressHolder(userId: try row.read("user_id"), verified: try row.read("verified", as: Bool.self))
         }
         return try Int64.fetchOne(db, sql: "SELECT id FROM users_user WHERE email = ?", arguments: [email])
             .map { AddressHolder(userId: $0, verified: false) }

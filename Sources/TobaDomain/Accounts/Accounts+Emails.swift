@@ -42,10 +42,10 @@ extension Accounts {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])
         else { throw DomainError.notFound("email address") }
-        guard row["verified"] as Bool else { throw DomainError.validation("email_not_verified", field: "email") }
-        try db.execute(sql: "UPDATE account_emailaddress SET \"primary\" = (id = ?) WHERE user_id = ?", arguments: [row["id"] as Int64, user.id])
+        guard try row.read("verified", as: Bool.self) else { throw DomainError.validation("email_not_verified", field: "email") }
+        try db.execute(sql: "UPDATE account_emailaddress SET \"primary\" = (id = ?) WHERE user_id = ?", arguments: [try row.read("id", as: Int64.self), user.id])
         try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, user.id])
-        return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: row["id"] as Int64) ?? .null,
+        return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: try row.read("id", as: Int64.self)) ?? .null,
                 "user": try userRecord(db, id: user.id)]
     }
 
@@ -55,9 +55,9 @@ extension Accounts {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, \"primary\" FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])
         else { throw DomainError.notFound("email address") }
-        guard !(row["primary"] as Bool) else { throw DomainError.conflict("cannot_remove_primary") }
-        try db.execute(sql: "DELETE FROM account_emailconfirmation WHERE email_address_id = ?", arguments: [row["id"] as Int64])
-        try db.execute(sql: "DELETE FROM account_emailaddress WHERE id = ?", arguments: [row["id"] as Int64])
+        guard !(try row.read("primary", as: Bool.self)) else { throw DomainError.conflict("cannot_remove_primary") }
+        try db.execute(sql: "DELETE FROM account_emailconfirmation WHERE email_address_id = ?", arguments: [try row.read("id", as: Int64.self)])
+        try db.execute(sql: "DELETE FROM account_emailaddress WHERE id = ?", arguments: [try row.read("id", as: Int64.self)])
         return ["removed": true, "email": .string(email)]
     }
 }

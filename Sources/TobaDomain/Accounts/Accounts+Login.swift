@@ -79,15 +79,15 @@ extension Accounts {
         if let ipKey = keys.ip { try limiter.enforce(ipKey, limit: settings.loginFailedPerIp, now: now, record: false) }
 
         let row = try Row.fetchOne(db, sql: "SELECT id, password, is_active FROM users_user WHERE email = ?", arguments: [login.email])
-        guard confirm(prepared.check, stored: row?["password"] as String?), let row else {
+        guard let row, confirm(prepared.check, stored: try row.read("password")) else {
             limiter.recordFailure(keys.email, limit: settings.loginFailedPerEmail, now: now)
             if let ipKey = keys.ip { limiter.recordFailure(ipKey, limit: settings.loginFailedPerIp, now: now) }
             throw DomainError.invalidCredentials
         }
-        guard row["is_active"] as Bool else { throw DomainError.accountInactive }
+        guard try row.read("is_active", as: Bool.self) else { throw DomainError.accountInactive }
         limiter.reset(keys.email)
-        let userId: Int64 = row["id"]
-        let stored: String = row["password"]
+        let userId: Int64 = try row.read("id")
+        let stored: String = try row.read("password")
         if hasher.needsUpgrade(stored) {
             let upgraded = stored == prepared.check.snapshotHash ? prepared.check.upgradedHash : nil
             try db.execute(sql: "UPDATE users_user SET password = ? WHERE id = ?",

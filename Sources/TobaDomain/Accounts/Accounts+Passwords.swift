@@ -10,9 +10,10 @@ extension Accounts {
     func resetUser(_ db: Database, id: Int64) throws -> PasswordResetTokens.User? {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT id, password, last_login, email, is_active FROM users_user WHERE id = ?
-            """, arguments: [id]), row["is_active"] as Bool
+            """, arguments: [id]), try row.read("is_active", as: Bool.self)
         else { return nil }
-        return PasswordResetTokens.User(id: row["id"], password: row["password"], lastLogin: row["last_login"], email: row["email"])
+        return PasswordResetTokens.User(id: try row.read("id"), password: try row.read("password"), lastLogin: try row.read("last_login"),
+                                        email: try row.read("email"))
     }
 
     /// `{uid, token}` for an active user with a usable password, null otherwise (the caller mails

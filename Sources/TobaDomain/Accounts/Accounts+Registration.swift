@@ -74,11 +74,11 @@ extension Accounts {
             WHERE c.key = ?
             """, arguments: [key.lowercased()])
         else { throw DomainError.notFound("confirmation") }
-        let userId: Int64 = row["user_id"]
-        let email: String = row["email"]
+        let userId: Int64 = try row.read("user_id")
+        let email: String = try row.read("email")
         let result: JSONValue = ["email": .string(email), "userId": .number(JSONNumber(userId)), "verified": true]
-        if row["verified"] as Bool { return result }
-        let sent = (row["sent"] as Timestamp?) ?? (row["created"] as Timestamp)
+        if try row.read("verified", as: Bool.self) { return result }
+        let sent = try row.read("sent", as: Timestamp?.self) ?? row.read("created", as: Timestamp.self)
         guard clock.now() < sent.adding(days: settings.confirmationExpireDays) else {
             throw DomainError.expired("confirmation_expired")
         }
@@ -86,7 +86,7 @@ extension Accounts {
             SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = 1)
             """, arguments: [userId]) ?? false
         try db.execute(sql: "UPDATE account_emailaddress SET verified = 1, \"primary\" = (\"primary\" OR ?) WHERE id = ?",
-                       arguments: [!hasPrimary, row["address_id"] as Int64])
+                       arguments: [!hasPrimary, try row.read("address_id", as: Int64.self)])
         if !hasPrimary {
             try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, userId])
         }
@@ -98,10 +98,10 @@ extension Accounts {
     public func resendConfirmation(email raw: String, _ db: Database) throws -> JSONValue {
         let email = try Validate.email(raw)
         guard let row = try Row.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]),
-              !(row["verified"] as Bool)
+              !(try row.read("verified", as: Bool.self))
         else { return ["confirmation": .null] }
         try enforceConfirmationCooldown(email)
-        return ["confirmation": try createConfirmation(db, emailAddressId: row["id"], email: email)]
+        return ["confirmation": try createConfirmation(db, emailAddressId: try row.read("id"), email: email)]
     }
 
     /// One confirmation email per `emails.confirmationCooldownSeconds` per address (nil: no cooldown).

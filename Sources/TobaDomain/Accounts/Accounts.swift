@@ -50,7 +50,7 @@ public final class Accounts: Sendable {
         guard let row = try Row.fetchOne(db, sql: "SELECT email, first_name, last_name FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }
-        return passwordAttributes(email: row["email"], firstName: row["first_name"], lastName: row["last_name"])
+        return passwordAttributes(email: try row.read("email"), firstName: try row.read("first_name"), lastName: try row.read("last_name"))
     }
 
     /// True when any account already uses the address (as login email or as an added address);

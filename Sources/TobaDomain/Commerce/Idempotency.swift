@@ -24,13 +24,13 @@ public enum Idempotency {
         if let stored = try Row.fetchOne(db, sql: """
             SELECT id, params_hash, result, created_at FROM toba_idempotency WHERE key = ? AND method = ? AND COALESCE(user_id, 0) = ?
             """, arguments: [key, method, userId ?? 0]) {
-            let created: Timestamp = stored["created_at"]
+            let created: Timestamp = try stored.read("created_at")
             if now.microseconds - created.microseconds < windowSeconds * 1_000_000 {
-                guard stored["params_hash"] as String == hash else { throw DomainError.conflict("idempotency_mismatch") }
-                let text: String = stored["result"]
+                guard try stored.read("params_hash", as: String.self) == hash else { throw DomainError.conflict("idempotency_mismatch") }
+                let text: String = try stored.read("result")
                 return try JSONParser.parse(Array(text.utf8))
             }
-            try db.execute(sql: "DELETE FROM toba_idempotency WHERE id = ?", arguments: [stored["id"] as Int64])
+            try db.execute(sql: "DELETE FROM toba_idempotency WHERE id = ?", arguments: [try stored.read("id", as: Int64.self)])
         }
         let result = try body()
         try db.execute(sql: """

@@ -50,11 +50,12 @@ public struct MidtransNotification: Sendable {
         transactionStatus == "settlement" || (transactionStatus == "capture" && fraudStatus == "accept")
     }
 
-    /// Midtrans sends `capture` and `settlement` (and refunds, chargebacks) with status code 200.
-    /// `transaction_status` is not signed but `status_code` is, so a success status under another
-    /// code (a pending notification's signature with the status swapped) is not believed.
+    /// Whether `transaction_status`, which the signature does not cover, agrees with the signed
+    /// `status_code` (`PaymentStatus.statusCodes`): a 201 `pending` notification with its status
+    /// swapped for `deny` or `settlement` does not. A status this service does not know is not
+    /// judged here: it is never applied (`PaymentStatus.accepts`).
     var isConsistent: Bool {
-        PaymentStatus.successes.contains(transactionStatus) ? statusCode == "200" : true
+        PaymentStatus.statusCodes[transactionStatus].map { $0 == statusCode } ?? true
     }
 
     /// `gross_amount` as whole Rupiah when it is a plain decimal whose fraction is all zeros

@@ -12,14 +12,23 @@
 /// | `partial_refund`, `partial_chargeback` | refunds, chargebacks |
 /// | `deny`, `cancel`, `expire`, `failure`, `refund`, `chargeback` | nothing (final) |
 ///
-/// A success status (`capture`, `settlement`, refunds, chargebacks) is believed only with
-/// status code 200 (`MidtransNotification.isConsistent`).
+/// The signature does not cover `transaction_status`, only `status_code`, so a status is
+/// believed only with the code Midtrans sends it with (`statusCodes`); a notification whose
+/// status disagrees with its code is refused as `invalid_signature` (`Payments.verify`).
 /// The same status again is accepted (a replay; its fields are merged). Once a payment has
 /// renewed its subscription, only `settlement`, refunds and chargebacks are accepted.
 enum PaymentStatus {
     static let refunds: Set<String> = ["refund", "partial_refund", "chargeback", "partial_chargeback"]
-    /// The statuses Midtrans reports with status code 200.
-    static let successes: Set<String> = refunds.union(["capture", "settlement"])
+    /// The `status_code` Midtrans sends with each status (§8.7): 200 for `capture`,
+    /// `settlement` and, as Midtrans documents its refund and chargeback notifications, the
+    /// refunds and chargebacks; 201 for `pending`, `authorize`; 202 for `deny`, `cancel`,
+    /// `expire`, `failure`. A status not listed here is never applied (`accepts`).
+    static let statusCodes: [String: String] = {
+        var codes: [String: String] = ["capture": "200", "settlement": "200", "pending": "201", "authorize": "201",
+                                       "deny": "202", "cancel": "202", "expire": "202", "failure": "202"]
+        for refund in refunds { codes[refund] = "200" }
+        return codes
+    }()
 
     static let allowed: [String: Set<String>] = [
         "pending": ["pending", "authorize", "capture", "settlement", "deny", "cancel", "expire", "failure"],

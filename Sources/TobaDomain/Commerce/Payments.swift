@@ -32,7 +32,7 @@ public final class Payments: Sendable {
                 INSERT INTO payments_product
                     (id, transaction_status, transaction_details, created_at, updated_at, subscription_plan_id, user_id, deleted_at)
                 VALUES (?, 'pending', ?, ?, ?, ?, ?, NULL)
-                """, arguments: [UUIDText.storage(orderId)!, details.databaseText, now, now, plan.id, user.id])
+                """, arguments: [UUIDText.storage(orderId) ?? orderId, details.databaseText, now, now, plan.id, user.id])
             return ["payment": try payment(db, id: orderId)]
         }
     }
@@ -50,7 +50,7 @@ public final class Payments: Sendable {
         }
         return try Page.fetch(db, table: "payments_product", page: page, order: .newestFirst(column: "created_at"),
                               where: target == nil ? "deleted_at IS NULL" : "user_id = ? AND deleted_at IS NULL",
-                              arguments: target.map { [$0] } ?? [])
+                              arguments: target.map { [$0] } ?? [], transform: Self.shown)
     }
 
     /// `payment.get`: `{payment}`. The owner sees their payments not deleted; an admin with
@@ -59,7 +59,7 @@ public final class Payments: Sendable {
         guard let key = UUIDText.storage(paymentId),
               let row = try Row.fetchOne(db, sql: "SELECT user_id, deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
-        let own = row["user_id"] as Int64 == user.id && (row["deleted_at"] as String?) == nil
+        let own = try row.read("user_id", as: Int64.self) == user.id && row.read("deleted_at", as: DatabaseValue.self).isNull
         guard try own || Self.viewsAll(db, user) else { throw DomainError.notFound("payment") }
         return ["payment": try payment(db, id: paymentId)]
     }
@@ -82,7 +82,7 @@ public final class Payments: Sendable {
         guard let key = UUIDText.storage(paymentId),
               let row = try Row.fetchOne(db, sql: "SELECT deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
-        if (row["deleted_at"] as String?) == nil {
+        if try row.read("deleted_at", as: DatabaseValue.self).isNull {
             let now = clock.now()
             try db.execute(sql: "UPDATE payments_product SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, key])
             try AdminLog.write(db, userId: admin.id, model: ("payments", "product"), objectId: UUIDText.dashed(key) ?? paymentId,
@@ -95,6 +95,15 @@ public final class Payments: Sendable {
         guard let key = UUIDText.storage(id), let record = try RecordJSON.fetch(db, table: "payments_product", id: key) else {
             throw DomainError.notFound("payment")
         }
-        return record
+        return Self.shown(record)
+    }
+
+    /// The record as its owner may see it: without a notification's `signature_key`, which
+    /// older releases merged into `transaction_details` too.
+    static func shown(_ record: JSONValue) -> JSONValue {
+        guard var object = record.objectValue, var details = object["transactionDetails"]?.objectValue else { return record }
+        for name in secretDetails { details[name] = nil }
+        object["transactionDetails"] = .object(details)
+        return .object(object)
     }
 }

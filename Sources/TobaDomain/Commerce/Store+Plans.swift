@@ -78,7 +78,7 @@ extension Store {
         changes.set("period_days", input.periodDays)
         changes.setJSON("extra_data", input.extraData)
         try changes.applyLogged(db, table: "subscriptions_plan", id: planId, admin: admin, model: ("subscriptions", "plan"),
-                                objectId: String(planId), repr: input.name ?? row["name"], at: clock.now())
+                                objectId: String(planId), repr: try input.name ?? row.read("name"), at: clock.now())
         return ["plan": try plan(db, id: planId)]
     }
 
@@ -99,6 +99,7 @@ extension Store {
     static func terms(_ db: Database, planId: Int64) throws -> PlanTerms {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, product_id, name, price, period_days FROM subscriptions_plan WHERE id = ?",
                                          arguments: [planId]) else { throw DomainError.notFound("plan") }
-        return PlanTerms(id: row["id"], productId: row["product_id"], name: row["name"], price: row["price"], periodDays: row["period_days"])
+        return PlanTerms(id: try row.read("id"), productId: try row.read("product_id"), name: try row.read("name"), price: try row.read("price"),
+                         periodDays: try row.read("period_days"))
     }
 }

@@ -75,7 +75,7 @@ public final class Store: Sendable {
         changes.set("is_active", input.isActive)
         changes.set("nickname", input.nickname)
         try changes.applyLogged(db, table: "store_product", id: productId, admin: admin, model: ("store", "product"),
-                                objectId: String(productId), repr: input.name ?? row["name"], at: clock.now())
+                                objectId: String(productId), repr: try input.name ?? row.read("name"), at: clock.now())
         return ["product": try product(db, id: productId)]
     }
 
@@ -89,14 +89,14 @@ public final class Store: Sendable {
     /// - Throws: `product_required` (1000) when omitted while zero or several products are active.
     static func activeProduct(_ db: Database, productId: Int64?) throws -> Int64 {
         if let productId {
-            guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
+            guard let active = try StoredBool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
                 throw DomainError.notFound("product")
             }
             guard active else { throw DomainError.conflict("product_inactive") }
             return productId
         }
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM store_product WHERE is_active = 1 ORDER BY id LIMIT 2")
-        guard ids.count == 1 else { throw DomainError.validation("product_required", field: "productId") }
-        return ids[0]
+        guard ids.count == 1, let only = ids.first else { throw DomainError.validation("product_required", field: "productId") }
+        return only
     }
 }

@@ -101,13 +101,13 @@ extension Subscriptions {
             SELECT period_start, period_end, status, group_id FROM subscriptions_subscription
             WHERE user_id = ? AND product_id = ? AND status IN ('trial', 'active', 'canceled') AND period_end > ?
             """, arguments: [userId, productId, now]) else { return nil }
-        return Running(periodStart: row["period_start"], periodEnd: row["period_end"], status: row["status"], groupId: row["group_id"])
+        return Running(periodStart: try row.read("period_start"), periodEnd: try row.read("period_end"), status: try row.read("status"), groupId: try row.read("group_id"))
     }
 
     /// Inserts or updates the one (user, product) row. Returns its id (dashed).
     private func store(_ db: Database, userId: Int64, productId: Int64, now: Timestamp, periodStart: Timestamp,
                        periodEnd: Timestamp, status: String, planId: Int64?, groupId: Int64?, keepsPlan: Bool) throws -> String {
-        let newId = UUIDText.storage(UUIDText.random())!
+        let newId = UUIDText.random().replacingOccurrences(of: "-", with: "")
         try db.execute(sql: """
             INSERT INTO subscriptions_subscription
                 (id, user_id, product_id, period_end, group_id, period_start, created_at, status, updated_at, plan_id)
@@ -131,11 +131,11 @@ extension Subscriptions {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [now, pricePaid, stretch.start, stretch.end, adminId, groupId, userId])
         let historyId = db.lastInsertedRowID
-        let key = UUIDText.storage(id)!
+        let key = UUIDText.storage(id) ?? id
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions_subscription WHERE id = ?", arguments: [key]) else {
             throw DomainError.notFound("subscription")
         }
-        return Renewal(id: id, row: row, subscription: RecordJSON.record(row, table: "subscriptions_subscription"),
+        return Renewal(id: id, row: row, subscription: try RecordJSON.record(row, table: "subscriptions_subscription"),
                        history: try RecordJSON.fetch(db, table: "subscriptions_history", id: historyId) ?? .null)
     }
 }

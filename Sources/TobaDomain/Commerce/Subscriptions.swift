@@ -31,8 +31,8 @@ public final class Subscriptions: Sendable {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT id, status FROM subscriptions_subscription WHERE user_id = ? AND product_id = ?
             """, arguments: [user.id, productId]) else { throw DomainError.notFound("subscription") }
-        let id: String = row["id"]
-        switch row["status"] as String {
+        let id: String = try row.read("id")
+        switch try row.read("status", as: String.self) {
         case "expired":
             throw DomainError.expired("subscription_expired")
         case "canceled":

@@ -23,10 +23,12 @@ struct ColumnChanges {
 
     /// Sets a nullable JSON column from a patch (null clears it), comparing values, not spelling.
     mutating func setJSON(_ column: String, _ patch: Patch<JSONValue>) {
-        let stored = (current[column] as String?).flatMap { try? JSONParser.parse(Array($0.utf8)) }
+        // Unreadable stored text (not JSON, not text) counts as different from any value given.
+        let raw = current[column] as DatabaseValue
+        let stored = String.fromDatabaseValue(raw).flatMap { try? JSONParser.parse(Array($0.utf8)) }
         switch patch {
         case .absent: return
-        case .null: if stored != nil { assignments.append((column, .null)) }
+        case .null: if !raw.isNull { assignments.append((column, .null)) }
         case .value(let value): if stored != value { assignments.append((column, value.databaseText.databaseValue)) }
         }
     }

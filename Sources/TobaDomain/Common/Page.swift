@@ -71,7 +71,7 @@ public enum Page {
         if rows.count > page.limit, let last = visible.last {
             next = .string(encode(last[column] as DatabaseValue, last[key] as DatabaseValue))
         }
-        let items = try visible.map { try transform(RecordJSON.record($0, table: table)) }
+        let items = try visible.map { try transform(try RecordJSON.record($0, table: table)) }
         return ["items": .array(items), "nextCursor": next]
     }
 

@@ -15,9 +15,12 @@ public enum SubscriptionExpiry {
     public static func apply(_ db: Database, now: Timestamp, userId: Int64? = nil) throws -> Int {
         let scope = userId == nil ? "" : " AND user_id = ?"
         let args: StatementArguments = userId.map { [$0] } ?? []
+        // Only user ids that are integers: another program's text there would read as 0 and
+        // make `settleGroups` write a membership of a user who does not exist.
         let affected = try Int64.fetchAll(db, sql: """
             SELECT DISTINCT user_id FROM subscriptions_subscription
             WHERE status IN ('trial', 'active', 'canceled') AND period_end IS NOT NULL AND period_end <= ?\(scope)
+                AND typeof(user_id) = 'integer'
             """, arguments: [now] + args)
         guard !affected.isEmpty else { return 0 }
         try db.execute(sql: """

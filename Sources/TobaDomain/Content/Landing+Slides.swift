@@ -26,7 +26,9 @@ extension Landing {
     public func updateSlide(_ db: Database, admin: AuthUser, slideId: String, _ change: SlideChange) throws -> JSONValue {
         let id = try storedId(db, slideId)
         if let title = change.texts["title"] { try Validate.nonBlank(title, field: "title") }
-        let stored = try Row.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id])!
+        guard let stored = try Row.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id]) else {
+            throw DomainError.notFound("slide")
+        }
         var changes = ColumnChanges(current: stored)
         for (column, value) in try change.columns(defaults: false) { changes.set(column, value) }
         let changed = changes.assignments.map { ($0.column, $0.value) }
@@ -35,7 +37,7 @@ extension Landing {
         let now = clock.now()
         try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.databaseValue)],
                                 admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
-                                repr: change.texts["title"] ?? stored["title"], at: now)
+                                repr: try change.texts["title"] ?? stored.read("title"), at: now)
         return ["slide": try slide(db, id: id)]
     }
 
@@ -66,11 +68,11 @@ extension Landing {
 
     /// An event may not end before it starts (`invalid_window`, field `eventEnd`).
     private func checkEventWindow(_ columns: [(String, DatabaseValue)], stored: Row?) throws {
-        func current(_ column: String) -> Timestamp? {
+        func current(_ column: String) throws -> Timestamp? {
             if let given = columns.first(where: { $0.0 == column }) { return Timestamp.fromDatabaseValue(given.1) }
-            return stored.flatMap { $0[column] as Timestamp? }
+            return try stored?.read(column, as: Timestamp?.self)
         }
-        if let start = current("event_start"), let end = current("event_end"), end < start {
+        if let start = try current("event_start"), let end = try current("event_end"), end < start {
             throw DomainError.validation("invalid_window", field: "eventEnd")
         }
     }

@@ -52,7 +52,7 @@ public final class Landing: Sendable {
         let now = clock.now()
         var stored: [Int64: (slide: String, show: Bool)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT \"order\", is_show, slide_id FROM landing_swiper") {
-            stored[row["order"]] = (row["slide_id"], row["is_show"])
+            stored[try row.read("order")] = (try row.read("slide_id"), try row.read("is_show"))
         }
         func log(_ order: Int64, _ slide: String, _ action: AdminLog.Action, _ fields: [String] = []) throws {
             let title = try String.fetchOne(db, sql: "SELECT title FROM landing_swiperslide WHERE id = ?", arguments: [slide]) ?? ""

@@ -24,10 +24,10 @@ public final class Devices: Sendable {
             // The id now belongs to the caller: no other user's device of this kind keeps it.
             try db.execute(sql: "DELETE FROM \(table) WHERE registration_id = ? AND user_id IS NOT ?", arguments: [regId, user.id])
             if let mine = try Row.fetchOne(db, sql: "SELECT id, registration_id FROM \(table) WHERE user_id = ?", arguments: [user.id]) {
-                if mine["registration_id"] as String == regId {
-                    return try update(db, kind: kind, id: mine["id"], userId: user.id, checked.updateColumns)
+                if try mine.read("registration_id", as: String.self) == regId {
+                    return try update(db, kind: kind, id: try mine.read("id"), userId: user.id, checked.updateColumns)
                 }
-                try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [mine["id"] as Int64])
+                try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [try mine.read("id", as: Int64.self)])
             }
         } else if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE registration_id = ?", arguments: [regId]) {
             return try update(db, kind: kind, id: id, userId: user.id, checked.updateColumns)
@@ -70,7 +70,7 @@ public final class Devices: Sendable {
     /// of an active user, in the order of `device.list`. An inactive (deactivated or deleted) user
     /// is sent nothing, so has no targets.
     public func targets(_ db: Database, userId: Int64, page: PageRequest) throws -> JSONValue {
-        guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
+        guard let active = try StoredBool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }
         return try devices(db, userId: userId, activeOnly: true, page: active ? page : nil)
@@ -94,7 +94,7 @@ public final class Devices: Sendable {
                 SELECT * FROM \(kind.table) WHERE user_id = ? AND (? IS NULL OR id > ?) \(activeOnly ? "AND active = 1" : "")
                 ORDER BY id LIMIT \(page.limit + 1 - found.count)
                 """, arguments: [userId, afterId, afterId])
-            found += rows.map { (rank, $0["id"], Self.tagged(RecordJSON.record($0, table: kind.table), kind)) }
+            found += try rows.map { (rank, try $0.read("id"), Self.tagged(try RecordJSON.record($0, table: kind.table), kind)) }
         }
         let visible = found.prefix(page.limit)
         var next: JSONValue = .null

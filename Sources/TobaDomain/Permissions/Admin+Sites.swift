@@ -46,15 +46,15 @@ extension Admin {
         let domain = try raw.map { try cleanDomain(db, $0, siteId: siteId) }
         let name = try rawName.map { try Validate.text($0, max: 50, field: "name") }
         var changed: [String] = []
-        if let domain, domain != row["domain"] as String {
+        if let domain, try domain != row.read("domain", as: String.self) {
             try db.execute(sql: "UPDATE django_site SET domain = ? WHERE id = ?", arguments: [domain, siteId])
             changed.append("domain")
         }
-        if let name, name != row["name"] as String {
+        if let name, try name != row.read("name", as: String.self) {
             try db.execute(sql: "UPDATE django_site SET name = ? WHERE id = ?", arguments: [name, siteId])
             changed.append("name")
         }
-        try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(siteId), repr: domain ?? row["domain"],
+        try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(siteId), repr: try domain ?? row.read("domain"),
                            action: .change, changedFields: changed, at: clock.now())
         return ["site": try RecordJSON.fetch(db, table: "django_site", id: siteId) ?? .null, "changed": .array(changed.map(JSONValue.string))]
     }

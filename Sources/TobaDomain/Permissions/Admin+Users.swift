@@ -116,7 +116,7 @@ extension Admin {
             SELECT email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
             """, arguments: [userId])
         else { throw DomainError.notFound("user") }
-        if row["is_superuser"] as Bool, !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
+        if try row.read("is_superuser", as: Bool.self), !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
         let groupIds = try change.groupIds.map { try existingIds(db, table: "auth_group", $0, what: "group") }
         let permissionIds = try change.permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
         let flags: [(column: String, field: String, wanted: Bool?)] = [
@@ -124,7 +124,7 @@ extension Admin {
             ("is_staff", "isStaff", change.isStaff),
             ("is_superuser", "isSuperuser", change.isSuperuser),
         ]
-        let flagChanges = flags.filter { $0.wanted != nil && $0.wanted != (row[$0.column] as Bool) }
+        let flagChanges = try flags.filter { try $0.wanted != nil && $0.wanted != row.read($0.column, as: Bool.self) }
         for flag in flagChanges {
             if userId == admin.id, flag.wanted == false {
                 throw DomainError.validation(flag.column == "is_active" ? "cannot_deactivate_self" : "cannot_demote_self", field: flag.field)
@@ -147,7 +147,7 @@ extension Admin {
         if change.isActive == false, changed.contains("is_active") {
             try sessions.revokeAll(db, userId: userId)
         }
-        try AdminLog.write(db, userId: admin.id, model: ("users", "user"), objectId: String(userId), repr: row["email"],
+        try AdminLog.write(db, userId: admin.id, model: ("users", "user"), objectId: String(userId), repr: try row.read("email"),
                            action: .change, changedFields: changed, at: clock.now())
         return [
             "user": try userRecord(db, id: userId),

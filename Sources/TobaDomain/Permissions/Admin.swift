@@ -53,7 +53,7 @@ public final class Admin: Sendable {
     func contentTypes(_ db: Database) throws -> [Int64: (appLabel: String, model: String)] {
         var types: [Int64: (appLabel: String, model: String)] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, app_label, model FROM django_content_type") {
-            types[row["id"]] = (row["app_label"], row["model"])
+            types[try row.read("id")] = (try row.read("app_label"), try row.read("model"))
         }
         return types
     }
@@ -108,9 +108,9 @@ public final class Admin: Sendable {
         let types = try contentTypes(db)
         for id in Set(granted).sorted() {
             guard let row = try Row.fetchOne(db, sql: "SELECT content_type_id, codename FROM auth_permission WHERE id = ?", arguments: [id]),
-                  let type = types[row["content_type_id"]]
+                  let type = types[try row.read("content_type_id")]
             else { continue }
-            let name = type.appLabel + "." + (row["codename"] as String)
+            let name = type.appLabel + "." + (try row.read("codename", as: String.self))
             if !held.contains(name) { throw DomainError.permissionDenied(name) }
         }
     }

@@ -8,9 +8,9 @@ public enum PermissionChecker {
     /// `permission` is `app_label.codename`.
     public static func hasPerm(_ db: Database, userId: Int64, permission: String) throws -> Bool {
         guard let user = try Row.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
-              user["is_active"] as Bool
+              try user.read("is_active", as: Bool.self)
         else { return false }
-        if user["is_superuser"] as Bool { return true }
+        if try user.read("is_superuser", as: Bool.self) { return true }
         let parts = permission.split(separator: ".", maxSplits: 1)
         guard parts.count == 2 else { return false }
         return try Bool.fetchOne(db, sql: """
@@ -26,13 +26,13 @@ public enum PermissionChecker {
     /// Every permission the user holds, as sorted `app_label.codename` strings.
     public static func allPermissions(_ db: Database, userId: Int64) throws -> [String] {
         guard let user = try Row.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
-              user["is_active"] as Bool
+              try user.read("is_active", as: Bool.self)
         else { return [] }
         let all = """
             SELECT ct.app_label || '.' || p.codename AS perm FROM auth_permission p
             JOIN django_content_type ct ON ct.id = p.content_type_id
             """
-        if user["is_superuser"] as Bool {
+        if try user.read("is_superuser", as: Bool.self) {
             return try String.fetchAll(db, sql: all + " ORDER BY perm")
         }
         return try String.fetchAll(db, sql: all + """

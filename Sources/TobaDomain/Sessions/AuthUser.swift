@@ -1,4 +1,5 @@
 import GRDB
+import TobaStore
 
 /// The user a valid session token stands for, as read in order on the writer.
 public struct AuthUser: Sendable {
@@ -10,12 +11,12 @@ public struct AuthUser: Sendable {
     /// The session (dashed UUID) the token belongs to.
     public let sessionId: String
 
-    init(row: Row, sessionId: String) {
-        self.id = row["id"]
-        self.email = row["email"]
-        self.isActive = row["is_active"]
-        self.isStaff = row["is_staff"]
-        self.isSuperuser = row["is_superuser"]
+    init(row: Row, sessionId: String) throws {
+        self.id = try row.read("id")
+        self.email = try row.read("email")
+        self.isActive = try row.read("is_active")
+        self.isStaff = try row.read("is_staff")
+        self.isSuperuser = try row.read("is_superuser")
         self.sessionId = sessionId
     }
 }

@@ -26,18 +26,18 @@ public final class Sessions: Sendable {
               let session = try Row.fetchOne(db, sql: """
                 SELECT revoked_at, last_used_at, user_id FROM rest_framework_sso_sessiontoken WHERE id = ?
                 """, arguments: [sid]),
-              session["user_id"] as Int64 == claims.uid
+              try session.read("user_id", as: Int64.self) == claims.uid
         else { throw DomainError.invalidToken }
-        if let revoked = session["revoked_at"] as Timestamp?, revoked <= now { throw DomainError.sessionRevoked }
+        if let revoked = try session.read("revoked_at", as: Timestamp?.self), revoked <= now { throw DomainError.sessionRevoked }
         guard let user = try Row.fetchOne(db, sql: """
             SELECT id, email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
             """, arguments: [claims.uid])
         else { throw DomainError.invalidToken }
-        let auth = AuthUser(row: user, sessionId: claims.sid)
+        let auth = try AuthUser(row: user, sessionId: claims.sid)
         guard auth.isActive else { throw DomainError.accountInactive }
         // Whatever the method shows next (groups, subscriptions), it must not be stale (§8.6).
         try SubscriptionExpiry.apply(db, now: now, userId: auth.id)
-        let lastUsed = session["last_used_at"] as Timestamp?
+        let lastUsed = try session.read("last_used_at", as: Timestamp?.self)
         if lastUsed.map({ now.microseconds - $0.microseconds >= 60_000_000 }) ?? true {
             try db.execute(sql: "UPDATE rest_framework_sso_sessiontoken SET last_used_at = ? WHERE id = ?",
                            arguments: [now, sid])
@@ -52,8 +52,8 @@ public final class Sessions: Sendable {
         try db.execute(sql: """
             INSERT INTO rest_framework_sso_sessiontoken (id, ip_address, user_agent, created_at, revoked_at, user_id, last_used_at, client_id)
             VALUES (?, ?, ?, ?, NULL, ?, ?, ?)
-            """, arguments: [UUIDText.storage(id)!, ipAddress, Self.clip(userAgent ?? ""), now, userId, now, Self.clip(clientId ?? "")])
-        return (id, try record(db, id: id)!)
+            """, arguments: [UUIDText.storage(id) ?? id, ipAddress, Self.clip(userAgent ?? ""), now, userId, now, Self.clip(clientId ?? "")])
+        return (id, try record(db, id: id) ?? .null)
     }
 
     /// A `user_agent` or `client_id` cut to its column's 1000 characters (code points, as

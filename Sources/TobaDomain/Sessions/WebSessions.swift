@@ -32,9 +32,9 @@ public final class WebSessions: Sendable {
     public func load(_ db: Database, sessionKey: String) throws -> JSONValue {
         guard let row = try Row.fetchOne(db, sql: "SELECT session_data, expire_date FROM django_session WHERE session_key = ?",
                                          arguments: [sessionKey]),
-              let expires = row["expire_date"] as Timestamp?, expires > clock.now()
+              let expires = try row.read("expire_date", as: Timestamp?.self), expires > clock.now()
         else { return .null }
-        let text: String = row["session_data"]
+        let text: String = try row.read("session_data")
         // Strings are stored as given (Django's own encoded session data stays readable by
         // Django); objects and arrays as JSON text, and read back as JSON.
         let structured = text.hasPrefix("{") || text.hasPrefix("[")

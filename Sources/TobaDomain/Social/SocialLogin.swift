@@ -66,8 +66,8 @@ extension SocialAccounts {
         let userId: Int64
         if let known = try Row.fetchOne(db, sql: "SELECT id, user_id FROM socialaccount_socialaccount WHERE provider = ? AND uid = ?",
                                         arguments: [input.provider, input.uid]) {
-            accountId = known["id"]
-            userId = known["user_id"]
+            accountId = try known.read("id")
+            userId = try known.read("user_id")
             try requireActive(db, userId: userId)
             try db.execute(sql: "UPDATE socialaccount_socialaccount SET last_login = ?, extra_data = COALESCE(?, extra_data) WHERE id = ?",
                            arguments: [now, input.extraData?.databaseText, accountId])
@@ -105,7 +105,7 @@ extension SocialAccounts {
     }
 
     private func requireActive(_ db: Database, userId: Int64) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
+        guard try StoredBool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
             throw DomainError.accountInactive
         }
     }

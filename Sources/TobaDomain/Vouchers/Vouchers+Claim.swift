@@ -28,10 +28,10 @@ extension Vouchers {
             limiter.recordFailure(guessKey, limit: settings.unknownVoucherPerUser, now: now)
             throw DomainError.notFound("voucher")
         }
-        let voucherId: Int64 = voucher["id"]
-        guard voucher["is_active"] as Bool else { throw DomainError.expired("voucher_inactive") }
-        guard now >= voucher["valid_from"] as Timestamp else { throw DomainError.expired("voucher_not_yet_valid") }
-        guard now < voucher["valid_to"] as Timestamp else { throw DomainError.expired("voucher_expired") }
+        let voucherId: Int64 = try voucher.read("id")
+        guard try voucher.read("is_active", as: Bool.self) else { throw DomainError.expired("voucher_inactive") }
+        guard try now >= voucher.read("valid_from", as: Timestamp.self) else { throw DomainError.expired("voucher_not_yet_valid") }
+        guard try now < voucher.read("valid_to", as: Timestamp.self) else { throw DomainError.expired("voucher_expired") }
         let product = try Store.activeProduct(db, productId: productId)
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation_claimed WHERE voucher_id = ? AND user_id = ?",
                              arguments: [voucherId, user.id]) == true {
@@ -59,11 +59,12 @@ extension Vouchers {
                    (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) AS claimed
             FROM vouchers_invitation v WHERE v.code_l = ?
             """, arguments: [Self.lookupKey(code)]) else { throw DomainError.notFound("voucher") }
-        let remaining: JSONValue = row["bound"] as Bool
-            ? .number(JSONNumber(max(0, row["usage"] as Int64 - row["claimed"] as Int64))) : .null
+        let (usage, claimed): (Int64, Int64) = (try row.read("usage"), try row.read("claimed"))
+        // `claimed` is a count (≥ 0), so the difference of a larger `usage` cannot overflow.
+        let remaining: JSONValue = try row.read("bound", as: Bool.self) ? .number(JSONNumber(usage > claimed ? usage - claimed : 0)) : .null
         return [
-            "code": .string(row["code"]), "isActive": .bool(row["is_active"]),
-            "validFrom": .string((row["valid_from"] as Timestamp).rfc3339), "validTo": .string((row["valid_to"] as Timestamp).rfc3339),
+            "code": .string(try row.read("code")), "isActive": .bool(try row.read("is_active")),
+            "validFrom": .string(try row.read("valid_from", as: Timestamp.self).rfc3339), "validTo": .string(try row.read("valid_to", as: Timestamp.self).rfc3339),
             "remaining": remaining,
         ]
     }

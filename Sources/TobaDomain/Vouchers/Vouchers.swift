@@ -89,8 +89,8 @@ public final class Vouchers: Sendable {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) else {
             throw DomainError.notFound("voucher")
         }
-        let from: Timestamp = input.validFrom ?? row["valid_from"]
-        let to: Timestamp = input.validTo ?? row["valid_to"]
+        let from: Timestamp = try input.validFrom ?? row.read("valid_from")
+        let to: Timestamp = try input.validTo ?? row.read("valid_to")
         guard from < to else {
             throw DomainError.validation("invalid_window", field: input.validTo == nil ? "validFrom" : "validTo")
         }
@@ -112,7 +112,7 @@ public final class Vouchers: Sendable {
         let now = clock.now()
         try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.databaseValue)],
                                 admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
-                                repr: input.name ?? row["name"], at: now)
+                                repr: try input.name ?? row.read("name"), at: now)
         return ["voucher": try voucher(db, id: voucherId)]
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TobaRPC
 
@@ -6,25 +7,30 @@ import TobaRPC
 /// JSON values; secret columns never leave.
 public enum RecordJSON {
     /// The record of `row`, a row of `table` (any subset of its columns, in the row's order).
-    public static func record(_ row: Row, table: String) -> JSONValue {
+    /// - Throws: `StoredValueError` naming the first column whose value cannot be read as its
+    ///   kind (PROTOCOL.md §7: the request fails, the process does not).
+    public static func record(_ row: Row, table: String) throws -> JSONValue {
         let info = SchemaCatalog.table(table)
         var object = JSONObject()
         for (column, dbValue) in row {
             let kind = info[column: column]
             if kind?.secret == true { continue }
-            object[camelCase(column)] = value(dbValue, kind: kind?.kind)
+            guard let json = value(dbValue, kind: kind?.kind) else {
+                throw StoredValueError(table: table, column: column, expected: kind.map { "\($0.kind)" } ?? "a JSON value")
+            }
+            object[camelCase(column)] = json
         }
         return .object(object)
     }
 
     /// Fetches rows and turns each into a record.
     public static func fetchAll(_ db: Database, table: String, sql: String, arguments: StatementArguments = []) throws -> [JSONValue] {
-        try Row.fetchAll(db, sql: sql, arguments: arguments).map { record($0, table: table) }
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map { try record($0, table: table) }
     }
 
     /// Fetches at most one row as a record.
     public static func fetchOne(_ db: Database, table: String, sql: String, arguments: StatementArguments = []) throws -> JSONValue? {
-        try Row.fetchOne(db, sql: sql, arguments: arguments).map { record($0, table: table) }
+        try Row.fetchOne(db, sql: sql, arguments: arguments).map { try record($0, table: table) }
     }
 
     /// Fetches one row of `table` by primary key (column `id` unless told otherwise).
@@ -32,30 +38,61 @@ public enum RecordJSON {
         try fetchOne(db, table: table, sql: "SELECT * FROM \"\(table)\" WHERE \"\(key)\" = ?", arguments: [id])
     }
 
-    public static func value(_ dbValue: DatabaseValue, kind: ColumnKind?) -> JSONValue {
-        switch dbValue.storage {
-        case .null:
-            return .null
-        case .int64(let i):
-            if kind == .bool { return .bool(i != 0) }
-            return .number(JSONNumber(i))
-        case .double(let d):
-            return JSONNumber(d).map(JSONValue.number) ?? .null
-        case .blob(let data):
-            return .string(String(decoding: data, as: UTF8.self))
-        case .string(let text):
-            switch kind {
-            case .timestamp?:
-                return Timestamp(parsing: text).map { .string($0.rfc3339) } ?? .string(text)
-            case .uuid?:
-                return .string(UUIDText.dashed(text) ?? text)
-            case .json?:
-                return (try? JSONParser.parse(Array(text.utf8))) ?? .string(text)
-            case .bool?:
-                return .bool(text == "1" || text.lowercased() == "true")
-            default:
-                return .string(text)
+    /// The JSON of a stored value of a column of `kind` (nil: a column the catalogue does not
+    /// know, e.g. a computed one), read in every form Django and PostgreSQL write (§10):
+    /// booleans as 0/1 or `t`/`f`/`true`/`false`, timestamps with any fraction and offset,
+    /// UUIDs with or without dashes. Nil when the value cannot be read as its kind: text in an
+    /// integer column, an integer beyond 64 bits (SQLite keeps it as a real), a real with a
+    /// fraction, a timestamp, UUID or JSON text that is none, bytes that are no UTF-8.
+    public static func value(_ dbValue: DatabaseValue, kind: ColumnKind?) -> JSONValue? {
+        if dbValue.isNull { return .null }
+        switch kind {
+        case nil:
+            switch dbValue.storage {
+            case .int64(let i): return .number(JSONNumber(i))
+            case .double(let d): return JSONNumber(d).map(JSONValue.number)
+            default: return text(dbValue).map(JSONValue.string)
             }
+        case .integer?:
+            return integer(dbValue).map { .number(JSONNumber($0)) }
+        case .bool?:
+            return StoredBool.value(of: dbValue).map(JSONValue.bool)
+        case .timestamp?:
+            return Timestamp.fromDatabaseValue(dbValue).map { .string($0.rfc3339) }
+        case .uuid?:
+            if case .blob(let bytes) = dbValue.storage, bytes.count == 16 {
+                // PostgreSQL's binary form of a uuid.
+                return .string(UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }).uuidString.lowercased())
+            }
+            return text(dbValue).flatMap(UUIDText.dashed).map(JSONValue.string)
+        case .json?:
+            if case .int64(let i) = dbValue.storage { return .number(JSONNumber(i)) }
+            if case .double(let d) = dbValue.storage { return JSONNumber(d).map(JSONValue.number) }
+            return text(dbValue).flatMap { try? JSONParser.parse(Array($0.utf8)) }
+        case .text?, .inet?:
+            switch dbValue.storage {
+            case .int64(let i): return .string(String(i))
+            case .double(let d): return JSONNumber(d).map { .string($0.text) }
+            default: return text(dbValue).map(JSONValue.string)
+            }
+        }
+    }
+
+    /// Text, or bytes that are UTF-8 text (SQLite hands either to whoever asks for text).
+    private static func text(_ dbValue: DatabaseValue) -> String? {
+        switch dbValue.storage {
+        case .string(let text): return text
+        case .blob(let bytes): return String(data: bytes, encoding: .utf8)
+        default: return nil
+        }
+    }
+
+    /// An integer, or a real without fraction within 64 bits; nil otherwise.
+    private static func integer(_ dbValue: DatabaseValue) -> Int64? {
+        switch dbValue.storage {
+        case .int64(let i): return i
+        case .double(let d): return d.rounded() == d ? Int64(exactly: d) : nil
+        default: return nil
         }
     }
 
@@ -81,7 +118,7 @@ extension Timestamp: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { databaseText.databaseValue }
 
     public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Timestamp? {
-        String.fromDatabaseValue(dbValue).flatMap(Timestamp.init(parsing:))
+        String.fromDatabaseValue(dbValue).flatMap { Timestamp(parsing: $0, stored: true) }
     }
 }
 

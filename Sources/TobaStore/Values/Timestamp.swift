@@ -73,8 +73,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// Parses RFC 3339 with any offset (`Z`, `+07:00`), or Django's storage text (no offset: UTC).
-    /// Fractions beyond microseconds are truncated.
-    public init?(parsing text: String) {
+    /// Fractions beyond microseconds are truncated. `stored` also takes the offsets PostgreSQL
+    /// writes (`+00`, `+0530`: hours alone or without a colon), for text other programs stored
+    /// (PROTOCOL.md §10); parameters keep RFC 3339's `±HH:MM`.
+    public init?(parsing text: String, stored: Bool = false) {
         let b = Array(text.utf8)
         func digits(_ at: Int, _ count: Int) -> Int64? {
             guard at + count <= b.count else { return nil }
@@ -115,10 +117,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
                 i += 1
             } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
-                guard let oh = digits(i + 1, 2), i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"),
-                      let om = digits(i + 4, 2), oh <= 23, om <= 59 else { return nil }
-                offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
-                i += 6
+                let sign: Int64 = b[i] == UInt8(ascii: "-") ? -1 : 1
+                guard let oh = digits(i + 1, 2), oh <= 23 else { return nil }
+                var om: Int64 = 0
+                if i + 3 < b.count, b[i + 3] == UInt8(ascii: ":") {
+                    guard let m = digits(i + 4, 2) else { return nil }
+                    om = m
+                    i += 6
+                } else if stored, i + 3 == b.count {
+                    i += 3
+                } else if stored, let m = digits(i + 3, 2) {
+                    om = m
+                    i += 5
+                } else {
+                    return nil
+                }
+                guard om <= 59 else { return nil }
+                offset = (oh * 3600 + om * 60) * sign
             } else {
                 return nil
             }

@@ -11,8 +11,10 @@ public enum UUIDText {
         return uuid.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     }
 
-    /// 32 hex characters → dashed lowercase.
+    /// 32 hex characters (Django's SQLite form) or a dashed UUID (PostgreSQL's), in any case →
+    /// dashed lowercase; nil when `hex` is neither.
     public static func dashed(_ hex: String) -> String? {
+        if hex.utf8.count == 36, let uuid = UUID(uuidString: hex) { return uuid.uuidString.lowercased() }
         let h = Array(hex.lowercased())
         guard h.count == 32, h.allSatisfy(\.isHexDigit) else { return nil }
         return String(h[0..<8]) + "-" + String(h[8..<12]) + "-" + String(h[12..<16]) + "-"

@@ -1,6 +1,8 @@
+import GRDB
 import Logging
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// The one place where errors of the other layers become JSON-RPC errors (PROTOCOL.md §7).
 enum ErrorMapping {
@@ -13,6 +15,17 @@ enum ErrorMapping {
             for (key, value) in error.details { data[key] = value }
             let (code, message) = codeAndMessage(error.kind)
             return RPCError(code: code, message: message, data: data)
+        case let error as StoredValueError:
+            // A value another program stored that cannot be read fails this request only (§7).
+            // The log names the place, never the value (it may be a secret).
+            logger.error("unreadable stored value", metadata: [
+                "table": "\(error.table ?? "-")", "column": "\(error.column)", "expected": "\(error.expected)",
+            ])
+            return rpcError(for: DomainError.storage("storage_error"), logger: logger)
+        case is RowDecodingError:
+            // GRDB's own decoding error; its text holds the row's values, so it is not logged.
+            logger.error("unreadable stored value", metadata: ["error": "RowDecodingError"])
+            return rpcError(for: DomainError.storage("storage_error"), logger: logger)
         default:
             // The caller gets no detail (no SQL, paths or traces); the log keeps the type and text.
             logger.error("internal error", metadata: ["type": "\(type(of: error))", "error": "\(error)"])
