@@ -54,7 +54,7 @@ if !arguments.contains("--skip-million") {
 bench.feedbackThroughput(upTo: bench.count(100_000, quick: 10_000))
 bench.registerThroughput(upTo: bench.count(50_000, quick: 5_000))
 bench.mixedThroughput(upTo: bench.count(20_000, quick: 2_000))
-bench.verifyBehindHashing(registrations: bench.count(50, quick: 10), rounds: bench.count(3, quick: 1))
+bench.verifyBehindHashing(registrations: bench.count(50, quick: 10), rounds: bench.count(2, quick: 1))
 bench.startupExisting(runs: bench.count(20, quick: 5))
 bench.groupCommit(upTo: bench.count(50_000, quick: 5_000))
 bench.loginTiming(rounds: bench.count(20, quick: 3))
