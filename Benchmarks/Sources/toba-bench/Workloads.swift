@@ -109,7 +109,7 @@ extension Bench {
     /// `auth.verify` written right behind `registrations` user.register requests at the default
     /// 1,000,000 iterations: the time from writing the verify to its answer, per round.
     func verifyBehindHashing(registrations: Int, rounds: Int) {
-        var row = Row(workload: "auth.verify behind \(registrations) registrations hashing at 1 M iterations",
+        var row = Row(workload: "auth.verify behind \(registrations) registrations hashing at 1 M iterations (worst of \(rounds))",
                       measured: .nan, unit: "ms", target: .atMost(10))
         do {
             var probes: [Double] = []
@@ -138,9 +138,9 @@ extension Bench {
                 probes.append(Format.milliseconds(probeArrival - sent))
                 registrationSeconds.append(Format.seconds(last - start))
             }
-            row.measured = Stats.median(probes)
+            row.measured = probes.max() ?? .nan
             row.details = ["rounds": rounds, "probeMs": probes, "registrationsSeconds": registrationSeconds,
-                           "note": "median over rounds; registrationsSeconds is the time until the last registration's answer"]
+                           "note": "worst round; registrationsSeconds is the time until the last registration's answer"]
             let cores = ProcessInfo.processInfo.activeProcessorCount
             print(String(format: "  (the %d registrations took %.2f s pipelined: %.0f ms of one core per hash, %d cores)", registrations,
                          Stats.median(registrationSeconds), Stats.median(registrationSeconds) * 1000 * Double(cores) / Double(registrations), cores))
