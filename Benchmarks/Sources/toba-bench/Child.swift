@@ -96,6 +96,13 @@ final class Child {
     func read(lines count: Int, _ each: (UnsafeRawBufferPointer, UInt64) -> Void = { _, _ in }) throws -> UInt64 {
         var seen = 0
         var last: UInt64 = 0
+        // Whole lines left over from an earlier read come first.
+        while seen < count, let newline = pending.firstIndex(of: 0x0A) {
+            last = Clock.now()
+            pending.withUnsafeBytes { each(UnsafeRawBufferPointer(rebasing: $0[..<newline]), last) }
+            pending.removeSubrange(...newline)
+            seen += 1
+        }
         while seen < count {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(stdoutFD, $0.baseAddress!, $0.count) }
             if n < 0 && errno == EINTR { continue }
