@@ -26,7 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
         let testClock = try allowTestClock || CommonOptions.flag("TOBA_ALLOW_TEST_CLOCK")
         let database: AppDatabase
         do {
-            database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
+            database = try AppDatabase.open(
+                path: options.databasePath, durability: settings.durability,
+                busyTimeoutSeconds: Double(settings.storageBusyTimeoutSeconds))
         } catch {
             throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
         }

@@ -1,6 +1,7 @@
 import Logging
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// The one place where errors of the other layers become JSON-RPC errors (PROTOCOL.md §7).
 enum ErrorMapping {
@@ -13,11 +14,26 @@ enum ErrorMapping {
             for (key, value) in error.details { data[key] = value }
             let (code, message) = codeAndMessage(error.kind)
             return RPCError(code: code, message: message, data: data)
+        case let failure as StorageFailure:
+            // Made (and logged, with SQLite's codes) by the ordered writer.
+            return rpcError(for: DomainError.storage(failure.reason, retryAfterSeconds: failure.retryAfterSeconds), logger: logger)
+        case let error where StorageFailure.classify(error) != nil:
+            return rpcError(for: storageError(StorageFailure.classify(error)!, logger: logger), logger: logger)
         default:
             // The caller gets no detail (no SQL, paths or traces); the log keeps the type and text.
             logger.error("internal error", metadata: ["type": "\(type(of: error))", "error": "\(error)"])
             return .internalError
         }
+    }
+
+    /// 1008 for an SQLite error raised outside the writer (a read before the request's turn),
+    /// logged here with SQLite's codes and message, never the statement's arguments.
+    private static func storageError(_ failure: StorageFailure, logger: Logger) -> DomainError {
+        logger.error("storage failure", metadata: [
+            "reason": "\(failure.reason)", "sqliteCode": "\(failure.resultCode)",
+            "sqliteExtendedCode": "\(failure.extendedResultCode)", "sqliteMessage": "\(failure.message)",
+        ])
+        return DomainError.storage(failure.reason, retryAfterSeconds: failure.retryAfterSeconds)
     }
 
     static func codeAndMessage(_ kind: DomainError.Kind) -> (Int, String) {
