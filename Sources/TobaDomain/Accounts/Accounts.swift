@@ -11,7 +11,8 @@ public final class Accounts: Sendable {
     let settings: Settings
     let hasher: PasswordHasher
     let rules = PasswordRules()
-    let limiter = RateLimiter()
+    /// Kept in step with what commits by the ordered writer (see `Services.groupParticipants`).
+    public let limiter = RateLimiter()
     let sessions: Sessions
     let database: AppDatabase
     let secretKey: SecretKey

@@ -7,20 +7,25 @@ import TobaStore
 /// has passed, so a flood of distinct keys (failed logins for made-up emails) cannot grow memory
 /// beyond what one window holds.
 public final class RateLimiter: Sendable {
-    private struct Events {
+    struct Events {
         var times: [Int64] = []
         /// When the newest event leaves its window: after that the key holds nothing.
         var keepUntil: Int64 = 0
     }
 
-    private struct State {
+    struct State {
         var keys: [String: Events] = [:]
         /// The key count at which stale keys are swept next (doubles, so sweeping stays amortised O(1)).
         var sweepAt = RateLimiter.firstSweep
+        /// How to undo what the open group did, oldest first (nil while no group is open: changes
+        /// made outside the ordered writer are final at once). See `RateLimiter+Journal.swift`.
+        var journal: [Undo]?
+        /// Where the current request's entries start in `journal`.
+        var requestStart = 0
     }
 
     static let firstSweep = 10_000
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     public init() {}
 
@@ -44,7 +49,27 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// Records an event. Made by a request that then fails, it is undone with the request.
     public func record(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+        add(key, limit: limit, now: now, outlivesRequest: false)
+    }
+
+    /// Records a failed attempt (a wrong password, an unknown code): it counts even though the
+    /// request that made it fails, as long as the request's group commits.
+    public func recordFailure(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+        add(key, limit: limit, now: now, outlivesRequest: true)
+    }
+
+    /// Forgets every event of `key`; undone if the request that reset it fails.
+    public func reset(_ key: String) {
+        let key = Self.stored(key)
+        state.withLock { state in
+            guard let removed = state.keys.removeValue(forKey: key) else { return }
+            state.journal?.append(Undo(action: .restore(key, removed), outlivesRequest: false))
+        }
+    }
+
+    private func add(_ key: String, limit: Settings.RateLimit, now: Timestamp, outlivesRequest: Bool) {
         let key = Self.stored(key)
         state.withLock { state in
             let window = limit.seconds * 1_000_000
@@ -52,22 +77,12 @@ public final class RateLimiter: Sendable {
             events.times = events.times.filter { $0 > now.microseconds - window } + [now.microseconds]
             events.keepUntil = max(events.keepUntil, now.microseconds + window)
             state.keys[key] = events
+            state.journal?.append(Undo(action: .removeEvent(key, now.microseconds), outlivesRequest: outlivesRequest))
             if state.keys.count >= state.sweepAt {
                 state.keys = state.keys.filter { $0.value.keepUntil > now.microseconds }
                 state.sweepAt = max(Self.firstSweep, 2 * state.keys.count)
             }
         }
-    }
-
-    /// Records a failed attempt (a wrong password, an unknown code): it counts even though the
-    /// request that made it fails, as long as the request's group commits.
-    public func recordFailure(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
-        record(key, limit: limit, now: now)
-    }
-
-    public func reset(_ key: String) {
-        let key = Self.stored(key)
-        state.withLock { _ = $0.keys.removeValue(forKey: key) }
     }
 
     /// Throws `rate_limited` when over the limit; otherwise records the event when `record`.
