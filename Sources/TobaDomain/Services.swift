@@ -23,8 +23,4 @@ public final class Services: Sendable {
         self.accounts = Accounts(database: database, settings: settings, clock: clock, sessions: sessions, secretKey: secretKey, logger: logger)
         self.webSessions = WebSessions(clock: clock)
     }
-
-    /// In-memory state the ordered writer keeps in step with what commits: every rate limiter
-    /// (a new limiter must be listed here, or its records would survive rolled-back requests).
-    public var groupParticipants: [any GroupParticipant] { [accounts.limiter] }
 }

@@ -7,7 +7,7 @@ import TobaStore
 @testable import TobaDomain
 
 /// The limiter agrees with what was committed (PROTOCOL.md §4: a failed request leaves no trace;
-/// §6: failed attempts count). The writer's calls are made by hand here, then through a real
+/// §6: failed attempts count). The writer's journal is driven by hand here, then by a real
 /// OrderedWriter whose group fails at COMMIT.
 @Suite struct RateLimiterJournalTests {
     let limit = Settings.RateLimit(count: 3, seconds: 60)
@@ -23,20 +23,23 @@ import TobaStore
         return count
     }
 
-    /// Runs `body` as one request of a group, rolled back when `fails`, then ends the group.
-    func group(_ limiter: RateLimiter, commits: Bool = true, requests: [(fails: Bool, body: () throws -> Void)]) {
-        limiter.groupBegan()
-        for request in requests {
-            limiter.requestBegan()
-            do { try request.body() } catch {}
-            if request.fails { limiter.requestRolledBack() }
+    /// Runs each body as one request of a group (rolled back when it `fails`), as the ordered
+    /// writer does, then commits or aborts the group.
+    func group(commits: Bool = true, requests: [(fails: Bool, body: () throws -> Void)]) {
+        let journal = GroupJournal()
+        GroupJournal.$current.withValue(journal) {
+            for request in requests {
+                journal.requestBegan()
+                do { try request.body() } catch {}
+                if request.fails { journal.requestRolledBack() }
+            }
         }
-        if commits { limiter.groupCommitted() } else { limiter.groupAborted() }
+        if !commits { journal.groupAborted() }
     }
 
     @Test func recordsOfARequestThatRollsBackAreUndone() {
         let limiter = RateLimiter()
-        group(limiter, requests: [
+        group(requests: [
             (fails: true, body: { limiter.record("k", limit: limit, now: now) }),
             (fails: true, body: { try limiter.enforce("k", limit: limit, now: now, record: true) }),
             (fails: false, body: { limiter.record("kept", limit: limit, now: now) }),
@@ -49,26 +52,26 @@ import TobaStore
         let limiter = RateLimiter()
         limiter.record("k", limit: limit, now: now)
         limiter.record("k", limit: limit, now: now)
-        group(limiter, requests: [(fails: true, body: { limiter.reset("k") })])
+        group(requests: [(fails: true, body: { limiter.reset("k") })])
         #expect(room(limiter, "k") == 1)
     }
 
     @Test func aFailedAttemptOutlivesItsOwnRequestButNotAnAbortedGroup() {
         let limiter = RateLimiter()
-        group(limiter, requests: [(fails: true, body: {
+        group(requests: [(fails: true, body: {
             limiter.recordFailure("k", limit: limit, now: now)
             limiter.record("k", limit: limit, now: now)
         })])
         #expect(room(limiter, "k") == 2, "the failure counts, the plain record does not")
         let other = RateLimiter()
-        group(other, commits: false, requests: [(fails: true, body: { other.recordFailure("k", limit: limit, now: now) })])
+        group(commits: false, requests: [(fails: true, body: { other.recordFailure("k", limit: limit, now: now) })])
         #expect(room(other, "k") == 3)
     }
 
     @Test func everythingAGroupDidIsUndoneWhenItDoesNotCommit() {
         let limiter = RateLimiter()
         limiter.record("reset", limit: limit, now: now)
-        group(limiter, commits: false, requests: [
+        group(commits: false, requests: [
             (fails: false, body: { limiter.record("a", limit: limit, now: now) }),
             (fails: false, body: { limiter.reset("reset") }),
             (fails: true, body: { limiter.recordFailure("b", limit: limit, now: now) }),
@@ -88,7 +91,7 @@ import TobaStore
                 CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
                 """)
         }
-        let writer = OrderedWriter(database: queue, participants: [limiter], logger: Logger(label: "test"))
+        let writer = OrderedWriter(database: queue, logger: Logger(label: "test"))
         let (limit, now) = (self.limit, self.now)
         let attempt: OrderedWriter.Effect = { _ in
             limiter.record("k", limit: limit, now: now)

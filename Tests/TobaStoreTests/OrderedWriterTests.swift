@@ -135,34 +135,34 @@ import TobaRPC
         #expect(try Self.tags(database) == ["after"])
     }
 
-    @Test func participantsHearWhereEachGroupAndRequestBeginsAndHowItEnds() throws {
-        // Given a participant recording what it is told
+    @Test func changesRegisteredWithTheJournalAreUndoneWithWhatDidNotCommit() throws {
+        // Given effects that note in memory what they did, registering the undo with the journal
         let database = try Self.database()
-        let journal = RecordingParticipant()
-        let writer = OrderedWriter(database: database, participants: [journal], logger: Logger(label: "test"))
+        let writer = OrderedWriter(database: database, logger: Logger(label: "test"))
+        let memory = Mutex<[String]>([])
         struct Refused: Error {}
-        let refused: OrderedWriter.Effect = { _ in throw Refused() }
-        // When a group commits with one failing request, then a group fails at COMMIT
-        _ = writer.runGroup([Self.insert("a"), refused])
-        #expect(journal.take() == ["group", "request", "request", "rolledBack", "committed"])
-        _ = writer.runGroup([Self.insert("b"), Self.child(parent: 99)])
-        // Then the failed group is aborted, and its requests are told again one by one
-        #expect(journal.take() == [
-            "group", "request", "request", "aborted",
-            "group", "request", "committed",
-            "group", "request", "aborted",
-        ])
+        func noting(_ tag: String, outlivesRequest: Bool = false, then effect: OrderedWriter.Effect? = nil,
+                    fails: Bool = false) -> OrderedWriter.Effect {
+            { db in
+                memory.withLock { $0.append(tag) }
+                GroupJournal.current?.register(outlivesRequest: outlivesRequest) {
+                    memory.withLock { notes in _ = notes.remove(at: notes.lastIndex(of: tag)!) }
+                }
+                if fails { throw Refused() }
+                return try effect?(db) ?? .value(.string(tag))
+            }
+        }
+        // When a group commits with a failing request, one of whose notes outlives it
+        _ = writer.runGroup([noting("a"), noting("failed", fails: true), noting("attempt", outlivesRequest: true, fails: true)])
+        // Then the failed request's note is gone, the attempt's stays
+        #expect(memory.withLock { $0 } == ["a", "attempt"])
+        // When a group fails at COMMIT and its requests are tried again one by one
+        memory.withLock { $0 = [] }
+        let results = writer.runGroup([noting("b"), noting("broken", outlivesRequest: true, then: Self.child(parent: 99)), noting("c")])
+        // Then what committed is noted once, and nothing of the broken request stays
+        #expect(results.map(Self.answer) == ["b", nil, "c"])
+        #expect(memory.withLock { $0 } == ["b", "c"])
+        // And outside the writer there is no journal: changes are final at once
+        #expect(GroupJournal.current == nil)
     }
-}
-
-/// A participant that writes down what the writer tells it.
-final class RecordingParticipant: GroupParticipant {
-    private let calls = Mutex<[String]>([])
-
-    func take() -> [String] { calls.withLock { calls in defer { calls = [] }; return calls } }
-    func groupBegan() { calls.withLock { $0.append("group") } }
-    func requestBegan() { calls.withLock { $0.append("request") } }
-    func requestRolledBack() { calls.withLock { $0.append("rolledBack") } }
-    func groupCommitted() { calls.withLock { $0.append("committed") } }
-    func groupAborted() { calls.withLock { $0.append("aborted") } }
 }

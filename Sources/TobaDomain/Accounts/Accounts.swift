@@ -11,8 +11,7 @@ public final class Accounts: Sendable {
     let settings: Settings
     let hasher: PasswordHasher
     let rules = PasswordRules()
-    /// Kept in step with what commits by the ordered writer (see `Services.groupParticipants`).
-    public let limiter = RateLimiter()
+    let limiter = RateLimiter()
     let sessions: Sessions
     let database: AppDatabase
     let secretKey: SecretKey

@@ -6,6 +6,11 @@ import TobaStore
 /// arrival order on the writer, driven by the service clock. A key is forgotten once its window
 /// has passed, so a flood of distinct keys (failed logins for made-up emails) cannot grow memory
 /// beyond what one window holds.
+///
+/// The windows agree with what was committed: on the ordered writer every change registers its
+/// undo with the group's `GroupJournal`, so a request that rolls back takes its `record`s and
+/// `reset`s with it (its `recordFailure`s stay: the failed attempt is what counts), and a group
+/// that does not commit takes everything it did.
 public final class RateLimiter: Sendable {
     struct Events {
         var times: [Int64] = []
@@ -17,15 +22,10 @@ public final class RateLimiter: Sendable {
         var keys: [String: Events] = [:]
         /// The key count at which stale keys are swept next (doubles, so sweeping stays amortised O(1)).
         var sweepAt = RateLimiter.firstSweep
-        /// How to undo what the open group did, oldest first (nil while no group is open: changes
-        /// made outside the ordered writer are final at once). See `RateLimiter+Journal.swift`.
-        var journal: [Undo]?
-        /// Where the current request's entries start in `journal`.
-        var requestStart = 0
     }
 
     static let firstSweep = 10_000
-    let state = Mutex(State())
+    private let state = Mutex(State())
 
     public init() {}
 
@@ -63,10 +63,8 @@ public final class RateLimiter: Sendable {
     /// Forgets every event of `key`; undone if the request that reset it fails.
     public func reset(_ key: String) {
         let key = Self.stored(key)
-        state.withLock { state in
-            guard let removed = state.keys.removeValue(forKey: key) else { return }
-            state.journal?.append(Undo(action: .restore(key, removed), outlivesRequest: false))
-        }
+        guard let removed = state.withLock({ $0.keys.removeValue(forKey: key) }) else { return }
+        GroupJournal.current?.register { [self] in restore(removed, under: key) }
     }
 
     private func add(_ key: String, limit: Settings.RateLimit, now: Timestamp, outlivesRequest: Bool) {
@@ -77,11 +75,31 @@ public final class RateLimiter: Sendable {
             events.times = events.times.filter { $0 > now.microseconds - window } + [now.microseconds]
             events.keepUntil = max(events.keepUntil, now.microseconds + window)
             state.keys[key] = events
-            state.journal?.append(Undo(action: .removeEvent(key, now.microseconds), outlivesRequest: outlivesRequest))
             if state.keys.count >= state.sweepAt {
                 state.keys = state.keys.filter { $0.value.keepUntil > now.microseconds }
                 state.sweepAt = max(Self.firstSweep, 2 * state.keys.count)
             }
+        }
+        let time = now.microseconds
+        GroupJournal.current?.register(outlivesRequest: outlivesRequest) { [self] in removeEvent(at: time, under: key) }
+    }
+
+    // MARK: Undo (see `GroupJournal`)
+
+    private func removeEvent(at time: Int64, under key: String) {
+        state.withLock { state in
+            guard var events = state.keys[key], let index = events.times.lastIndex(of: time) else { return }
+            events.times.remove(at: index)
+            state.keys[key] = events
+        }
+    }
+
+    private func restore(_ removed: Events, under key: String) {
+        state.withLock { state in
+            var events = state.keys[key] ?? Events()
+            events.times = removed.times + events.times
+            events.keepUntil = max(events.keepUntil, removed.keepUntil)
+            state.keys[key] = events
         }
     }
 

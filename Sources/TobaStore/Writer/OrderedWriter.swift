@@ -12,19 +12,16 @@ import TobaRPC
 /// its own transaction: one request's failure fails only that request. When the transaction
 /// could not even begin (the lock is held by another process past the busy timeout), nothing ran
 /// and every request gets that storage failure. No request is ever answered success unless its
-/// transaction committed.
+/// transaction committed, and in-memory state follows the same rule (`GroupJournal`).
 public final class OrderedWriter: OrderedExecutor {
     public typealias Context = Database
     public typealias Effect = @Sendable (Database) throws -> Outcome
 
     private let writer: any DatabaseWriter
     private let logger: Logger
-    private let participants: [any GroupParticipant]
 
-    /// - Parameter participants: in-memory state kept in step with what commits (rate limiters).
-    public init(database: AppDatabase, participants: [any GroupParticipant] = [], logger: Logger) {
+    public init(database: AppDatabase, logger: Logger) {
         self.writer = database.writer
-        self.participants = participants
         self.logger = logger
     }
 
@@ -75,47 +72,57 @@ public final class OrderedWriter: OrderedExecutor {
     }
 
     private func attempt(_ effects: [Effect]) -> Attempt {
-        var results: [Result<Outcome, any Error>] = []
-        results.reserveCapacity(effects.count)
-        var began = false
-        /// The error of the effect during which SQLite rolled the whole transaction back.
-        var cause: (any Error)?
+        let journal = GroupJournal()
+        var run = Run()
         do {
             try writer.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    began = true
-                    for participant in participants { participant.groupBegan() }
-                    for effect in effects {
-                        for participant in participants { participant.requestBegan() }
-                        do {
-                            var outcome: Outcome?
-                            try db.inSavepoint {
-                                outcome = try effect(db)
-                                return .commit
-                            }
-                            results.append(.success(outcome!))
-                        } catch {
-                            for participant in participants { participant.requestRolledBack() }
-                            guard db.isInsideTransaction else {
-                                // SQLite rolled the whole transaction back (disk full, I/O error):
-                                // nothing after this point may pretend to be part of the group.
-                                cause = error
-                                throw GroupAborted()
-                            }
-                            results.append(.failure(settled(error, groupSize: 1)))
-                        }
+                // Bound here, on the thread that runs the effects.
+                try GroupJournal.$current.withValue(journal) {
+                    try db.inTransaction(.immediate) {
+                        run.began = true
+                        try apply(effects, db, journal: journal, into: &run)
+                        return .commit
                     }
-                    return .commit
                 }
             }
         } catch {
-            let reason = error is GroupAborted ? (cause ?? error) : error
-            guard began else { return .notBegun(reason) }
-            for participant in participants { participant.groupAborted() }
-            return .aborted(reason)
+            let reason = error is GroupAborted ? (run.cause ?? error) : error
+            journal.groupAborted()
+            return run.began ? .aborted(reason) : .notBegun(reason)
         }
-        for participant in participants { participant.groupCommitted() }
-        return .committed(results)
+        return .committed(run.results)
+    }
+
+    private struct Run {
+        var results: [Result<Outcome, any Error>] = []
+        var began = false
+        /// The error of the effect during which SQLite rolled the whole transaction back.
+        var cause: (any Error)?
+    }
+
+    /// Each effect in its own savepoint of the open transaction.
+    private func apply(_ effects: [Effect], _ db: Database, journal: GroupJournal, into run: inout Run) throws {
+        run.results.reserveCapacity(effects.count)
+        for effect in effects {
+            journal.requestBegan()
+            do {
+                var outcome: Outcome?
+                try db.inSavepoint {
+                    outcome = try effect(db)
+                    return .commit
+                }
+                run.results.append(.success(outcome!))
+            } catch {
+                journal.requestRolledBack()
+                guard db.isInsideTransaction else {
+                    // SQLite rolled the whole transaction back (disk full, I/O error): nothing
+                    // after this point may pretend to be part of the group.
+                    run.cause = error
+                    throw GroupAborted()
+                }
+                run.results.append(.failure(settled(error, groupSize: 1)))
+            }
+        }
     }
 
     /// The error a request of a failed transaction is answered with: a storage failure (1008,

@@ -20,7 +20,7 @@ struct Server {
         let table = MethodCatalog.table(services: services, shutdown: shutdown, allowTestClock: allowTestClock)
         let pipeline = Pipeline<Database>(
             table: table,
-            executor: OrderedWriter(database: services.database, participants: services.groupParticipants, logger: logger),
+            executor: OrderedWriter(database: services.database, logger: logger),
             output: output,
             maxGroup: services.settings.groupCommitMaxSize,
             logger: logger,
