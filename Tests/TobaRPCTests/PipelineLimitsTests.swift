@@ -93,44 +93,42 @@ import Testing
         #expect(members.filter { $0["error"]?["data"]?["reason"] == "too_large" }.count == 6)
     }
 
+    /// With the writer held and `open` lines sent, `late` must wait until the writer goes on.
+    /// Returns every answer once the input ended.
+    static func expectLateLineWaits(limits: TransportLimits, open: [String], late: String) async throws -> [JSONValue] {
+        let gate = PipelineTests.Gate()
+        let harness = Harness(gate: gate, limits: limits)
+        for line in open { harness.send(line) }
+        let taken = sendInBackground(harness, late)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!taken.isSet, "the late line waits for capacity")
+        gate.release()
+        while !taken.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        let lines = try await harness.finish()
+        #expect(harness.journal.applied.count == lines.flatMap { $0.arrayValue ?? [$0] }.count)
+        return lines
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func batchMembersCountOneByOneAgainstTheOpenRequestLimit() async throws {
         // Given at most 10 open requests, a held writer and a batch of 8 writes already open
         var limits = TransportLimits()
         limits.maxOpenRequests = 10
-        let gate = PipelineTests.Gate()
-        let harness = Harness(gate: gate, limits: limits)
-        harness.send(Self.batch((0..<8).map { PipelineTests.write("a\($0)", id: $0) }))
-        // When a batch of 5 more arrives
-        let taken = Self.sendInBackground(harness, Self.batch((0..<5).map { PipelineTests.write("b\($0)", id: 100 + $0) }))
-        try await Task.sleep(for: .milliseconds(300))
-        // Then the reader waits (8 + 5 > 10) until the first batch is answered
-        #expect(!taken.isSet, "the second batch waits for capacity")
-        gate.release()
-        while !taken.isSet { try await Task.sleep(for: .milliseconds(5)) }
-        let lines = try await harness.finish()
-        #expect(lines.count == 2)
-        #expect(harness.journal.applied.count == 13)
+        let first = Self.batch((0..<8).map { PipelineTests.write("a\($0)", id: $0) })
+        // When a batch of 5 more arrives, then it waits (8 + 5 > 10) until the first is answered
+        let second = Self.batch((0..<5).map { PipelineTests.write("b\($0)", id: 100 + $0) })
+        let lines = try await Self.expectLateLineWaits(limits: limits, open: [first], late: second)
+        #expect(lines.flatMap { $0.arrayValue ?? [] }.count == 13)
     }
 
     @Test(.timeLimit(.minutes(1)))
     func theReaderWaitsWhileTheOpenLinesHoldTooManyBytes() async throws {
-        // Given at most 1,000 bytes of open lines and a held writer
+        // Given at most 1,000 bytes of open lines, a held writer and two lines of ~400 bytes
         var limits = TransportLimits()
         limits.maxOpenLineBytes = 1000
-        let gate = PipelineTests.Gate()
-        let harness = Harness(gate: gate, limits: limits)
         let padded = { (i: Int) in PipelineTests.write(String(repeating: "p", count: 300) + "\(i)", id: i) }
-        harness.send(padded(0))
-        harness.send(padded(1))
-        // When a third line of ~400 bytes arrives
-        let taken = Self.sendInBackground(harness, padded(2))
-        try await Task.sleep(for: .milliseconds(300))
-        // Then it waits until the earlier lines are answered
-        #expect(!taken.isSet, "the third line waits for the bytes of the first two")
-        gate.release()
-        while !taken.isSet { try await Task.sleep(for: .milliseconds(5)) }
-        let lines = try await harness.finish()
+        // When a third arrives, then it waits until the earlier lines are answered
+        let lines = try await Self.expectLateLineWaits(limits: limits, open: [padded(0), padded(1)], late: padded(2))
         #expect(lines.count == 3)
     }
 
