@@ -112,6 +112,6 @@ extension Timestamp: SQLColumnValue {
     public var sqlValue: SQLValue { .text(databaseText) }
 
     public static func decode(_ stored: SQLValue) -> Timestamp? {
-        String.decode(stored).flatMap(Timestamp.init(parsing:))
+        String.decode(stored).flatMap { Timestamp(parsing: $0, stored: true) }
     }
 }
