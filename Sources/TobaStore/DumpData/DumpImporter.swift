@@ -5,6 +5,8 @@ import TobaRPC
 package struct DumpImportSummary: Sendable {
     package var objects = 0
     package var rowsByTable: [(table: String, rows: Int)] = []
+    /// What the import did not refuse but the operator should know (a group the service needs is missing).
+    package var warnings: [String] = []
 }
 
 /// Loads a `manage.py dumpdata` export (PROTOCOL.md §10) in one transaction: either every
@@ -48,6 +50,8 @@ struct DumpImporter {
     private var objects = 0
 
     private static let elementKeys: Set<String> = ["model", "pk", "fields"]
+    /// The groups `migrate` seeds and the service gives accounts (registration: `trial`).
+    static let serviceGroups = ["admin", "trial", "paid"]
 
     init(_ db: Database) throws {
         self.db = db
@@ -102,6 +106,12 @@ struct DumpImporter {
         }
         try Self.checkForeignKeys(db)
         var summary = DumpImportSummary(objects: objects)
+        if held.contains("auth.group") {
+            let names = Set(try String.fetchAll(db, sql: #"SELECT "name" FROM "auth_group""#))
+            for group in Self.serviceGroups where !names.contains(group) {
+                summary.warnings.append("the dump has no group `\(group)`, which the service gives accounts: create it before they need it")
+            }
+        }
         for model in DumpModels.all where held.contains(model.label) {
             for table in model.tables { summary.rowsByTable.append((table, rows[table, default: 0])) }
         }

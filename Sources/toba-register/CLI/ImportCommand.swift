@@ -58,6 +58,7 @@ struct ImportCommand: AsyncParsableCommand {
         for (table, rows) in summary.rowsByTable {
             text += "  " + table.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(rows)\n"
         }
+        for warning in summary.warnings { text += "warning: \(warning)\n" }
         return text
     }
 }
