@@ -43,12 +43,12 @@ struct ImportCommand: AsyncParsableCommand {
         let summary: DumpImportSummary
         do {
             summary = try database.importDump(&reader, progress: progress.update)
-            progress.finish()
+            progress.finish(complete: true)
         } catch {
-            progress.finish()
+            progress.finish(complete: false)
             throw StartupFailure("import of \(file) failed, nothing was changed: \(error)")
         }
-        DumpCommand.writeError(Self.report(summary, file: file))
+        DumpCommand.writeError(Self.report(summary, file: file == "-" ? "stdin" : file))
     }
 
     /// `imported 42 objects from dump.json` and one line per table (`  users_user  12`).

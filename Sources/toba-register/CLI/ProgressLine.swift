@@ -28,9 +28,10 @@ final class ProgressLine {
         DumpCommand.writeError("\r\(label) [\(bar)] \(percent)% (\(DumpCommand.size(done)) of \(DumpCommand.size(total)))")
     }
 
-    /// Ends the bar's line, so what follows starts on its own.
-    func finish() {
+    /// Ends the bar's line, so what follows starts on its own; at 100% when the work is `complete`.
+    func finish(complete: Bool) {
         guard enabled, shownPercent >= 0 else { return }
+        if complete { update(total) }
         DumpCommand.writeError("\n")
     }
 }
