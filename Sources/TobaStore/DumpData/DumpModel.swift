@@ -5,7 +5,6 @@ package struct DumpModel: Sendable {
     package struct Field: Sendable {
         package let name: String
         package let column: ColumnInfo
-        package let isForeignKey: Bool
     }
 
     /// A many-to-many field, stored in a link table (`owner`, `target`) and written as a list of keys.
@@ -33,8 +32,7 @@ package struct DumpModel: Sendable {
         self.fields = info.columns.filter { $0.name != info.primaryKey }.map { column in
             let isForeignKey = foreignKeys.contains(column.name)
             precondition(!isForeignKey || column.name.hasSuffix("_id"), "\(table).\(column.name) is no foreign key column")
-            return Field(name: isForeignKey ? String(column.name.dropLast(3)) : column.name, column: column,
-                         isForeignKey: isForeignKey)
+            return Field(name: isForeignKey ? String(column.name.dropLast(3)) : column.name, column: column)
         }
         self.manyToMany = manyToMany
         self.fieldPositions = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
