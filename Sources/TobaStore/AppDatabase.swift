@@ -11,7 +11,8 @@ public struct AppDatabase: Sendable {
         case normal
     }
 
-    public let writer: any DatabaseWriter
+    /// The engine's handle: only the storage layer sees it (the ordered writer, migrations).
+    package let writer: any DatabaseWriter
     /// The path as given (`:memory:` for the in-memory database).
     public let path: String
 
@@ -71,6 +72,17 @@ public struct AppDatabase: Sendable {
                 applied = now
             }
         }
+    }
+
+    /// Reads in a transaction of its own (a snapshot; never waits for a writer, WAL).
+    public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try writer.read { db in try body(SQLiteConnection(db)) }
+    }
+
+    /// Writes in a transaction of its own, outside the ordered pipeline (start-up tasks, the
+    /// periodic sweep, commands).
+    public func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try writer.write { db in try body(SQLiteConnection(db)) }
     }
 
     /// The `synchronous` mode of the writing connection as SQLite reports it (`FULL`, `NORMAL`, …).

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -30,9 +29,9 @@ extension Landing {
 
         /// The columns to write, as `(column, value)`, for the fields given; `defaults` adds
         /// every other writable column with its default (a new slide).
-        func columns(defaults: Bool) throws(DomainError) -> [(String, DatabaseValue)] {
+        func columns(defaults: Bool) throws(DomainError) -> [(String, SQLValue)] {
             let table = SchemaCatalog.table("landing_swiperslide")
-            var out: [(String, DatabaseValue)] = []
+            var out: [(String, SQLValue)] = []
             for (parameter, column) in Self.textColumns {
                 if let text = texts[parameter] {
                     if let max = table[column: column]?.maxLength { try Validate.length(text, max: max, field: parameter) }
@@ -41,7 +40,7 @@ extension Landing {
                     out.append((column, "".databaseValue))
                 }
             }
-            func add(_ column: String, _ value: DatabaseValue?, default fallback: DatabaseValue) {
+            func add(_ column: String, _ value: SQLValue?, default fallback: SQLValue) {
                 if let value { out.append((column, value)) } else if defaults { out.append((column, fallback)) }
             }
             add("event_is_online", eventIsOnline?.databaseValue, default: false.databaseValue)
@@ -56,7 +55,7 @@ extension Landing {
             return out
         }
 
-        static func value<T: DatabaseValueConvertible>(_ patch: Patch<T>) -> DatabaseValue? {
+        static func value<T: SQLValueConvertible>(_ patch: Patch<T>) -> SQLValue? {
             switch patch {
             case .absent: nil
             case .null: .null

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -43,7 +42,7 @@ extension Devices {
     struct CheckedRegistration {
         struct Column {
             let name: String
-            let value: DatabaseValue
+            let value: SQLValue
             /// Given by the caller (or always written): an update of a known device writes only these.
             let given: Bool
         }
@@ -110,7 +109,7 @@ extension Devices {
     }
 
     /// APNS and WNS device ids are UUIDs, stored as 32 hex characters.
-    static func uuidDeviceId(_ value: JSONValue?) throws(DomainError) -> DatabaseValue {
+    static func uuidDeviceId(_ value: JSONValue?) throws(DomainError) -> SQLValue {
         guard let value else { return .null }
         guard let text = value.stringValue, let storage = UUIDText.storage(text) else {
             throw DomainError.validation("invalid_device_id", field: "deviceId")
@@ -122,7 +121,7 @@ extension Devices {
     /// django-push-notifications' `HexIntegerField` takes them, a hex string (`0x` optional).
     /// Like that field on SQLite and PostgreSQL, values of 2^63 and more are stored as their
     /// signed 64-bit two's complement.
-    static func gcmDeviceId(_ value: JSONValue?) throws(DomainError) -> DatabaseValue {
+    static func gcmDeviceId(_ value: JSONValue?) throws(DomainError) -> SQLValue {
         guard let value else { return .null }
         if let number = value.int64Value, number >= 0 { return number.databaseValue }
         if let text = value.stringValue {

@@ -7,7 +7,7 @@ import TobaRPC
 /// neighbours commit. `runGroup` returns only after `COMMIT` returned, i.e. once the group is
 /// durable under the connection's `synchronous` setting.
 public final class OrderedWriter: OrderedExecutor {
-    public typealias Context = Database
+    public typealias Context = any SQLConnection
 
     private let writer: any DatabaseWriter
     private let logger: Logger
@@ -17,11 +17,12 @@ public final class OrderedWriter: OrderedExecutor {
         self.logger = logger
     }
 
-    public func runGroup(_ effects: [@Sendable (Database) throws -> Outcome]) -> [Result<Outcome, any Error>] {
+    public func runGroup(_ effects: [@Sendable (any SQLConnection) throws -> Outcome]) -> [Result<Outcome, any Error>] {
         var results: [Result<Outcome, any Error>] = []
         results.reserveCapacity(effects.count)
         do {
             try writer.writeWithoutTransaction { db in
+                let connection = SQLiteConnection(db)
                 try db.inTransaction(.immediate) {
                     for effect in effects {
                         guard db.isInsideTransaction else {
@@ -32,7 +33,7 @@ public final class OrderedWriter: OrderedExecutor {
                         do {
                             var outcome: Outcome?
                             try db.inSavepoint {
-                                outcome = try effect(db)
+                                outcome = try effect(connection)
                                 return .commit
                             }
                             results.append(.success(outcome!))

@@ -1,10 +1,10 @@
-import GRDB
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// §8.4 Permissions and admin.
 enum AdminMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let sessions = services.sessions
         let admin = Admin(clock: services.clock, sessions: sessions)
         return [

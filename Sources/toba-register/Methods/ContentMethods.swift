@@ -1,11 +1,10 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.11 Feedback and landing.
 enum ContentMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let feedback = Feedback(clock: services.clock)
         let landing = Landing(clock: services.clock)
         let sessions = services.sessions

@@ -1,10 +1,10 @@
-import GRDB
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// §8.9 Push devices.
 enum DeviceMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let devices = Devices(clock: services.clock)
         let sessions = services.sessions
         return [

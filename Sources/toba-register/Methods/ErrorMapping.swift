@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import TobaDomain
 import TobaRPC

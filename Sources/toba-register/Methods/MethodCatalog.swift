@@ -1,6 +1,6 @@
-import GRDB
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// The method table: every JSON-RPC method of PROTOCOL.md §8 bound to its domain.
 enum MethodCatalog {

@@ -1,11 +1,10 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.10 Social accounts.
 enum SocialMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let social = SocialAccounts(accounts: services.accounts, sessions: services.sessions, clock: services.clock)
         let sessions = services.sessions
         return [

@@ -20,7 +20,7 @@ struct Server {
         let logger = services.logger
         let output = StdoutWriter()
         let table = MethodCatalog.table(services: services, shutdown: shutdown, allowTestClock: allowTestClock)
-        let pipeline = Pipeline<Database>(
+        let pipeline = Pipeline<any SQLConnection>(
             table: table,
             executor: OrderedWriter(database: services.database, logger: logger),
             output: output,
