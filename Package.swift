@@ -62,13 +62,16 @@ let package = Package(
         .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict),
         .testTarget(
             name: "TobaStoreTests",
-            dependencies: ["TobaStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TobaStore", "TobaRPC", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TobaDomainTests",
             dependencies: [
-                "TobaDomain", "TobaStore", .product(name: "GRDB", package: "GRDB.swift"),
+                "TobaDomain", "TobaStore", "TobaRPC", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

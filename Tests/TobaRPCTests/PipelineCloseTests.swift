@@ -50,7 +50,7 @@ import Testing
         defer { close(fds[0]) }
         let output = StdoutWriter(fileDescriptor: fds[1])
         let sink = ResponseSink(output: output)
-        let collector = BatchCollector(count: 2, output: output)
+        let collector = BatchCollector(count: 2, sink: sink)
         let ran = Responder(target: .batch(collector, index: 0, id: .number(JSONNumber(1))), sink: sink)
         let late = Responder(target: .batch(collector, index: 1, id: .number(JSONNumber(2))), sink: sink)
         ran.send(.success("ok"))

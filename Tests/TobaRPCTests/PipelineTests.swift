@@ -43,7 +43,7 @@ import Testing
         private let output = Mutex<[UInt8]>([])
         private let finishedReading = Mutex(false)
 
-        init(maxGroup: Int = 256, gate: Gate? = nil) {
+        init(maxGroup: Int = 256, gate: Gate? = nil, limits: TransportLimits = TransportLimits()) {
             var fds: [Int32] = [0, 0]
             precondition(pipe(&fds) == 0)
             readFD = fds[0]
@@ -69,6 +69,13 @@ import Testing
             })
             // `peek {}`: answered during preparation, without the writer.
             table.register(Method<Journal>("peek", decode: { _ in () }) { _ in .done("peeked") })
+            // `big {size, delayMs?}`: answered with a string of `size` bytes while preparing.
+            table.register(Method<Journal>("big", decode: { p in
+                (size: try p.required("size", as: Int.self), delay: try p.optional("delayMs", as: Int.self) ?? 0)
+            }) { input in
+                if input.delay > 0 { try await Task.sleep(for: .milliseconds(input.delay)) }
+                return .done(.string(String(repeating: "x", count: input.size)))
+            })
             // `later {}`: a deferred answer made after the group.
             table.register(Method<Journal>("later", decode: { _ in () }) { _ in
                 .ordered { _ in .deferred { "deferred" } }
@@ -76,7 +83,7 @@ import Testing
             let journal = self.journal
             pipeline = Pipeline(
                 table: table, executor: FakeExecutor(journal: journal, gate: gate), output: StdoutWriter(fileDescriptor: fds[1]),
-                maxGroup: maxGroup, logger: Logger(label: "test"),
+                maxGroup: maxGroup, limits: limits, logger: Logger(label: "test"),
                 mapError: { error in
                     // As the service's ErrorMapping does: RPCErrors (bad params) pass through.
                     if let error = error as? RPCError { return error }

@@ -6,14 +6,19 @@ import TobaStore
 /// arrival order on the writer, driven by the service clock. A key is forgotten once its window
 /// has passed, so a flood of distinct keys (failed logins for made-up emails) cannot grow memory
 /// beyond what one window holds.
+///
+/// The windows agree with what was committed: on the ordered writer every change registers its
+/// undo with the group's `GroupJournal`, so a request that rolls back takes its `record`s and
+/// `reset`s with it (its `recordFailure`s stay: the failed attempt is what counts), and a group
+/// that does not commit takes everything it did.
 public final class RateLimiter: Sendable {
-    private struct Events {
+    struct Events {
         var times: [Int64] = []
         /// When the newest event leaves its window: after that the key holds nothing.
         var keepUntil: Int64 = 0
     }
 
-    private struct State {
+    struct State {
         var keys: [String: Events] = [:]
         /// The key count at which stale keys are swept next (doubles, so sweeping stays amortised O(1)).
         var sweepAt = RateLimiter.firstSweep
@@ -44,7 +49,25 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// Records an event. Made by a request that then fails, it is undone with the request.
     public func record(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+        add(key, limit: limit, now: now, outlivesRequest: false)
+    }
+
+    /// Records a failed attempt (a wrong password, an unknown code): it counts even though the
+    /// request that made it fails, as long as the request's group commits.
+    public func recordFailure(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+        add(key, limit: limit, now: now, outlivesRequest: true)
+    }
+
+    /// Forgets every event of `key`; undone if the request that reset it fails.
+    public func reset(_ key: String) {
+        let key = Self.stored(key)
+        guard let removed = state.withLock({ $0.keys.removeValue(forKey: key) }) else { return }
+        GroupJournal.current?.register { [self] in restore(removed, under: key) }
+    }
+
+    private func add(_ key: String, limit: Settings.RateLimit, now: Timestamp, outlivesRequest: Bool) {
         let key = Self.stored(key)
         state.withLock { state in
             let window = limit.seconds * 1_000_000
@@ -57,17 +80,27 @@ public final class RateLimiter: Sendable {
                 state.sweepAt = max(Self.firstSweep, 2 * state.keys.count)
             }
         }
+        let time = now.microseconds
+        GroupJournal.current?.register(outlivesRequest: outlivesRequest) { [self] in removeEvent(at: time, under: key) }
     }
 
-    /// Records a failed attempt (a wrong password, an unknown code): it counts even though the
-    /// request that made it fails, as long as the request's group commits.
-    public func recordFailure(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
-        record(key, limit: limit, now: now)
+    // MARK: Undo (see `GroupJournal`)
+
+    private func removeEvent(at time: Int64, under key: String) {
+        state.withLock { state in
+            guard var events = state.keys[key], let index = events.times.lastIndex(of: time) else { return }
+            events.times.remove(at: index)
+            state.keys[key] = events
+        }
     }
 
-    public func reset(_ key: String) {
-        let key = Self.stored(key)
-        state.withLock { _ = $0.keys.removeValue(forKey: key) }
+    private func restore(_ removed: Events, under key: String) {
+        state.withLock { state in
+            var events = state.keys[key] ?? Events()
+            events.times = removed.times + events.times
+            events.keepUntil = max(events.keepUntil, removed.keepUntil)
+            state.keys[key] = events
+        }
     }
 
     /// Throws `rate_limited` when over the limit; otherwise records the event when `record`.

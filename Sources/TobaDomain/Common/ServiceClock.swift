@@ -14,19 +14,28 @@ public final class ServiceClock: Sendable {
     }
 
     public func set(_ instant: Timestamp) {
-        frozen.withLock { $0 = instant }
+        let before = frozen.withLock { value in defer { value = instant }; return value }
+        undoOnRollback(restoring: before)
     }
 
     @discardableResult
     public func advance(seconds: Double) -> Timestamp {
-        frozen.withLock { value in
+        let (before, next) = frozen.withLock { value -> (Timestamp?, Timestamp) in
             let base = value ?? Timestamp.now()
             // Clamped to years 0001…9999 so no step, however large, can overflow.
             let micros = (Double(base.microseconds) + seconds * 1_000_000).rounded()
             let next = Timestamp(microseconds: Int64(min(max(micros, Double(Timestamp.earliest.microseconds)),
                                                          Double(Timestamp.latest.microseconds))))
-            value = next
-            return next
+            defer { value = next }
+            return (value, next)
         }
+        undoOnRollback(restoring: before)
+        return next
+    }
+
+    /// On the ordered writer, a change of a request or group that does not commit is undone
+    /// (a group retried one request at a time must not move the clock twice).
+    private func undoOnRollback(restoring before: Timestamp?) {
+        GroupJournal.current?.register { [self] in frozen.withLock { $0 = before } }
     }
 }

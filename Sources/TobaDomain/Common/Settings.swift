@@ -24,6 +24,9 @@ public struct Settings: Sendable {
     public var groupCommitMaxSize = 256
     /// Our addition: how often expired subscriptions are swept (seconds).
     public var subscriptionSweepSeconds: Int64 = 60
+    /// Our addition: how long a write waits for a lock held by another connection or process
+    /// before the request is answered 1008 `storage_busy` (seconds).
+    public var storageBusyTimeoutSeconds: Int64 = 30
 
     public init() {}
 
@@ -88,7 +91,7 @@ public struct Settings: Sendable {
     }
 
     private static let sections: Set<String> = [
-        "passwords", "emails", "sessions", "vouchers", "payments", "rateLimits", "groupCommit", "subscriptions",
+        "passwords", "emails", "sessions", "vouchers", "payments", "rateLimits", "groupCommit", "subscriptions", "storage",
     ]
 
     private mutating func set(_ path: String, _ value: JSONValue) throws(Invalid) {
@@ -131,6 +134,7 @@ public struct Settings: Sendable {
         case "rateLimits.unknownVoucherPerUser": unknownVoucherPerUser = try rate()
         case "groupCommit.maxSize": groupCommitMaxSize = Int(try int(1...100_000))
         case "subscriptions.sweepIntervalSeconds": subscriptionSweepSeconds = try int(1...86_400)
+        case "storage.busyTimeoutSeconds": storageBusyTimeoutSeconds = try int(0...3600)
         default:
             throw Invalid(description: "unknown setting \(path)")
         }

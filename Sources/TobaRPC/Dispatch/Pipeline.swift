@@ -12,6 +12,7 @@ public final class Pipeline<Context>: Sendable {
     private let executor: any OrderedExecutor<Context>
     private let queue = OrderedQueue<Context>()
     private let sink: ResponseSink
+    private let limits: TransportLimits
     private let maxGroup: Int
     private let mapError: @Sendable (any Error) -> RPCError
     private let logger: Logger
@@ -29,6 +30,7 @@ public final class Pipeline<Context>: Sendable {
         executor: any OrderedExecutor<Context>,
         output: StdoutWriter,
         maxGroup: Int,
+        limits: TransportLimits = TransportLimits(),
         logger: Logger,
         prepareDelay: (@Sendable () async -> Void)? = nil,
         mapError: @escaping @Sendable (any Error) -> RPCError
@@ -36,7 +38,8 @@ public final class Pipeline<Context>: Sendable {
         self.prepareDelay = prepareDelay
         self.table = table
         self.executor = executor
-        self.sink = ResponseSink(output: output)
+        self.limits = limits
+        self.sink = ResponseSink(output: output, limits: limits)
         self.maxGroup = max(1, maxGroup)
         self.logger = logger
         self.mapError = mapError
@@ -55,17 +58,29 @@ public final class Pipeline<Context>: Sendable {
     public var isAccepting: Bool { accepting.load(ordering: .acquiring) }
 
     /// Takes one frame from the reader, in arrival order.
+    /// Blocks while too much is open (see `TransportLimits`).
     public func accept(_ frame: LineFramer.Frame) {
-        guard isAccepting else { return }
-        sink.waitForCapacity()
-        // The wait may have outlasted a close (a signal, system.shutdown): input stops there.
-        guard isAccepting else { return }
+        let lineBytes: Int
+        switch frame {
+        case .tooLarge: lineBytes = 0
+        case .line(let bytes): lineBytes = bytes.count
+        }
+        // Before parsing: a parsed line takes several times its size.
+        guard waitForCapacity(requests: 1, lineBytes: lineBytes) else { return }
         switch frame {
         case .tooLarge:
             sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("too_large"))).json)
         case .line(let bytes):
             acceptLine(bytes)
         }
+    }
+
+    /// False when the input was closed before or during the wait (a signal, system.shutdown):
+    /// input stops there.
+    private func waitForCapacity(requests: Int, lineBytes: Int) -> Bool {
+        guard isAccepting else { return false }
+        sink.waitForCapacity(requests: requests, lineBytes: lineBytes)
+        return isAccepting
     }
 
     /// No more input: what was accepted is still finished and answered.
@@ -97,21 +112,32 @@ public final class Pipeline<Context>: Sendable {
             return
         }
         guard case .array(let items) = value else {
-            dispatch(value, target: nil)
+            dispatch(value, target: nil, lineBytes: bytes.count)
             return
         }
         guard !items.isEmpty else {
             sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("empty_batch"))).json)
             return
         }
+        guard items.count <= limits.maxBatchRequests else {
+            var error = RPCError.invalidRequest("too_large")
+            error.data["detail"] = .string("a batch holds at most \(limits.maxBatchRequests) requests; none of this one ran")
+            sink.output.write(Response(id: .null, outcome: .failure(error)).json)
+            return
+        }
+        // Each member counts as one open request.
+        guard waitForCapacity(requests: items.count, lineBytes: bytes.count) else { return }
         let answered = items.filter { !Self.isNotification($0) }.count
-        let collector = answered > 0 ? BatchCollector(count: answered, output: sink.output) : nil
+        let collector = answered > 0 ? BatchCollector(count: answered, sink: sink) : nil
+        let share = bytes.count / items.count
         var index = 0
-        for item in items {
+        for (position, item) in items.enumerated() {
+            // The first member carries the remainder, so the shares add up to the line.
+            let lineBytes = position == 0 ? bytes.count - share * (items.count - 1) : share
             if Self.isNotification(item) {
-                dispatch(item, target: .notification)
+                dispatch(item, target: .notification, lineBytes: lineBytes)
             } else {
-                dispatch(item, target: .batch(collector!, index: index, id: .null))
+                dispatch(item, target: .batch(collector!, index: index, id: .null), lineBytes: lineBytes)
                 index += 1
             }
         }
@@ -124,20 +150,20 @@ public final class Pipeline<Context>: Sendable {
         return false
     }
 
-    private func dispatch(_ value: JSONValue, target: Responder.Target?) {
+    private func dispatch(_ value: JSONValue, target: Responder.Target?, lineBytes: Int) {
         let request: Request
         switch Request.validate(value) {
         case .failure(let invalid):
-            responder(for: target, id: invalid.id).send(.failure(invalid.error))
+            responder(for: target, id: invalid.id, lineBytes: lineBytes).send(.failure(invalid.error))
             return
         case .success(let valid):
             request = valid
         }
         let responder: Responder
         if let id = request.id {
-            responder = self.responder(for: target, id: id)
+            responder = self.responder(for: target, id: id, lineBytes: lineBytes)
         } else {
-            responder = Responder(target: .notification, sink: sink)
+            responder = Responder(target: .notification, sink: sink, lineBytes: lineBytes)
         }
         logger.trace("request", metadata: ["method": "\(request.method)", "id": "\(request.id?.json ?? .null)"])
         guard let method = table[request.method] else {
@@ -178,14 +204,14 @@ public final class Pipeline<Context>: Sendable {
         }
     }
 
-    private func responder(for target: Responder.Target?, id: RequestID) -> Responder {
+    private func responder(for target: Responder.Target?, id: RequestID, lineBytes: Int) -> Responder {
         switch target {
         case .batch(let collector, let index, _)?:
-            Responder(target: .batch(collector, index: index, id: id), sink: sink)
+            Responder(target: .batch(collector, index: index, id: id), sink: sink, lineBytes: lineBytes)
         case .notification?:
-            Responder(target: .notification, sink: sink)
+            Responder(target: .notification, sink: sink, lineBytes: lineBytes)
         case .line?, nil:
-            Responder(target: .line(id), sink: sink)
+            Responder(target: .line(id), sink: sink, lineBytes: lineBytes)
         }
     }
 

@@ -22,11 +22,18 @@ public final class StdoutWriter: Sendable {
 
     /// Writes one frame: `bytes` plus a newline. `bytes` must not contain a newline.
     public func writeFrame(_ bytes: [UInt8]) {
-        var frame = bytes
-        frame.append(UInt8(ascii: "\n"))
+        // A large frame (a batch's answer) is not copied to append its newline: two writes under
+        // the lock are as whole as one.
+        let newline: [UInt8] = [UInt8(ascii: "\n")]
+        let small = bytes.count < 65_536
+        let frame = small ? bytes + newline : bytes
         state.withLock { state in
             guard !state.broken else { return }
-            if !Self.writeAll(fd, frame) { state.broken = true } else { state.framesWritten += 1 }
+            if Self.writeAll(fd, frame) && (small || Self.writeAll(fd, newline)) {
+                state.framesWritten += 1
+            } else {
+                state.broken = true
+            }
         }
     }
 

@@ -58,7 +58,7 @@ struct CommonOptions: ParsableArguments {
 
     func makeLogger(label: String = "toba-register") throws -> Logger {
         let level = try resolvedLogLevel()
-        var logger = Logger(label: label) { label in StreamLogHandler.standardError(label: label) }
+        var logger = Logger(label: label) { label in StderrLogHandler(label: label) }
         logger.logLevel = level
         return logger
     }

@@ -35,7 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let database: AppDatabase
         do {
-            database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
+            database = try AppDatabase.open(
+                path: options.databasePath, durability: settings.durability,
+                busyTimeoutSeconds: Double(settings.storageBusyTimeoutSeconds))
         } catch {
             throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
         }

@@ -25,11 +25,26 @@ enum ErrorMapping {
             // GRDB's own decoding error; its text holds the row's values, so it is not logged.
             logger.error("unreadable stored value", metadata: ["error": "RowDecodingError"])
             return rpcError(for: DomainError.storage("storage_error"), logger: logger)
+        case let failure as StorageFailure:
+            // Made (and logged, with SQLite's codes) by the ordered writer.
+            return rpcError(for: DomainError.storage(failure.reason, retryAfterSeconds: failure.retryAfterSeconds), logger: logger)
+        case let error where StorageFailure.classify(error) != nil:
+            return rpcError(for: storageError(StorageFailure.classify(error)!, logger: logger), logger: logger)
         default:
             // The caller gets no detail (no SQL, paths or traces); the log keeps the type and text.
             logger.error("internal error", metadata: ["type": "\(type(of: error))", "error": "\(error)"])
             return .internalError
         }
+    }
+
+    /// 1008 for an SQLite error raised outside the writer (a read before the request's turn),
+    /// logged here with SQLite's codes and message, never the statement's arguments.
+    private static func storageError(_ failure: StorageFailure, logger: Logger) -> DomainError {
+        logger.error("storage failure", metadata: [
+            "reason": "\(failure.reason)", "sqliteCode": "\(failure.resultCode)",
+            "sqliteExtendedCode": "\(failure.extendedResultCode)", "sqliteMessage": "\(failure.message)",
+        ])
+        return DomainError.storage(failure.reason, retryAfterSeconds: failure.retryAfterSeconds)
     }
 
     static func codeAndMessage(_ kind: DomainError.Kind) -> (Int, String) {

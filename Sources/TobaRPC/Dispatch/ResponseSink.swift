@@ -1,0 +1,90 @@
+import Foundation
+import Synchronization
+
+/// Where answers go, and what is open: requests not yet answered and the bytes of their lines
+/// (for a clean drain at exit, and for back-pressure: the reader stops reading while too much is
+/// open), and the bytes of batch answers held until they are written.
+final class ResponseSink: @unchecked Sendable {
+    let output: StdoutWriter
+    let limits: TransportLimits
+    private let state = Mutex(State())
+    private let capacity = NSCondition()
+
+    private struct State {
+        var open = 0
+        var openLineBytes = 0
+        var heldAnswerBytes = 0
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    init(output: StdoutWriter, limits: TransportLimits = TransportLimits()) {
+        self.output = output
+        self.limits = limits
+    }
+
+    /// A request was read; `lineBytes` is its share of the line it came in.
+    func begin(lineBytes: Int) {
+        state.withLock { state in
+            state.open += 1
+            state.openLineBytes += lineBytes
+        }
+    }
+
+    func end(lineBytes: Int) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open -= 1
+            state.openLineBytes -= lineBytes
+            guard state.open == 0 else { return [] }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+        signalCapacity()
+    }
+
+    /// Holds `bytes` of a batch answer against `limits.maxHeldAnswerBytes`; false when they do
+    /// not fit (`force`: held anyway, for the small error that replaces a refused answer).
+    func holdAnswer(_ bytes: Int, force: Bool = false) -> Bool {
+        state.withLock { state in
+            guard force || state.heldAnswerBytes + bytes <= limits.maxHeldAnswerBytes else { return false }
+            state.heldAnswerBytes += bytes
+            return true
+        }
+    }
+
+    /// The held bytes were written (or dropped).
+    func releaseAnswer(_ bytes: Int) {
+        state.withLock { $0.heldAnswerBytes -= bytes }
+        signalCapacity()
+    }
+
+    private func signalCapacity() {
+        capacity.lock(); capacity.broadcast(); capacity.unlock()
+    }
+
+    /// Blocks the calling (reader) thread until `requests` more requests from a line of
+    /// `lineBytes` bytes fit, so a flood of input cannot grow memory without bound. Whatever the
+    /// sizes, it returns once nothing is open (progress for a line as large as the framer allows).
+    func waitForCapacity(requests: Int, lineBytes: Int) {
+        capacity.lock(); defer { capacity.unlock() }
+        while state.withLock({ state in
+            state.open > 0 && (state.open + requests > limits.maxOpenRequests
+                || state.openLineBytes + lineBytes > limits.maxOpenLineBytes
+                || state.heldAnswerBytes >= limits.maxHeldAnswerBytes / 2)
+        }) {
+            _ = capacity.wait(until: Date().addingTimeInterval(0.1))
+        }
+    }
+
+    /// Returns once every request begun so far has been answered.
+    func waitUntilIdle() async {
+        await withCheckedContinuation { continuation in
+            let idle = state.withLock { state -> Bool in
+                if state.open == 0 { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+}
