@@ -108,18 +108,16 @@ public struct AppDatabase: Sendable {
 
     /// The size of the database file plus its WAL in bytes (in memory: its pages).
     /// `db` is the connection in use (the in-memory database has no file to measure).
-    public func sizeBytes(_ db: Database) -> Int64 {
+    public func sizeBytes(_ db: any SQLConnection) -> Int64 {
         guard !isInMemory else {
-            let pages = (try? Int64.fetchOne(db, sql: "PRAGMA page_count")) ?? 0
-            let size = (try? Int64.fetchOne(db, sql: "PRAGMA page_size")) ?? 0
+            let pages = (try? Int64.fetchOne(db, sql: "PRAGMA page_count")) ?? nil
+            let size = (try? Int64.fetchOne(db, sql: "PRAGMA page_size")) ?? nil
             return (pages ?? 0) * (size ?? 0)
         }
         var total: Int64 = 0
         for file in [path, path + "-wal"] {
-            if let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-               let size = attributes[.size] as? NSNumber {
-                total += size.int64Value
-            }
+            var info = stat()
+            if stat(file, &info) == 0 { total += Int64(info.st_size) }
         }
         return total
     }

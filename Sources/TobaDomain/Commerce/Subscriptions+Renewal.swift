@@ -30,7 +30,7 @@ extension Subscriptions {
             let repr = "\(email) · \(plan.name)"
             if let before {
                 let changed = ["period_start", "period_end", "status", "plan_id", "group_id"].filter { column in
-                    (before[column] as SQLValue) != (result.row[column] as SQLValue)
+                    (before[column] ?? .null) != (result.row[column] ?? .null)
                 }
                 try AdminLog.write(db, userId: admin.id, model: ("subscriptions", "subscription"), objectId: result.id,
                                    repr: repr, action: .change, changedFields: changed, at: clock.now())

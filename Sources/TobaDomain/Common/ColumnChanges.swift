@@ -16,19 +16,19 @@ struct ColumnChanges {
     /// Sets `column` when a value is given and differs from the stored one.
     mutating func set(_ column: String, _ value: (any SQLValueConvertible)?) {
         guard let value else { return }
-        let new = value.databaseValue
-        if current[column] as SQLValue != new { assignments.append((column, new)) }
+        let new = value.sqlValue
+        if (current[column] ?? .null) != new { assignments.append((column, new)) }
     }
 
     /// Sets a nullable JSON column from a patch (null clears it), comparing values, not spelling.
     mutating func setJSON(_ column: String, _ patch: Patch<JSONValue>) {
         // Unreadable stored text (not JSON, not text) counts as different from any value given.
-        let raw = current[column] as SQLValue
+        let raw = (current[column] ?? .null)
         let stored = String.decode(raw).flatMap { try? JSONParser.parse(Array($0.utf8)) }
         switch patch {
         case .absent: return
         case .null: if !raw.isNull { assignments.append((column, .null)) }
-        case .value(let value): if stored != value { assignments.append((column, value.databaseText.databaseValue)) }
+        case .value(let value): if stored != value { assignments.append((column, value.databaseText.sqlValue)) }
         }
     }
 
@@ -38,7 +38,7 @@ struct ColumnChanges {
         let all = assignments.map { ($0.column, $0.value) } + extra
         let sets = all.map { "\"\($0.0)\" = ?" }.joined(separator: ", ")
         try db.execute(sql: "UPDATE \"\(table)\" SET \(sets) WHERE id = ?",
-                       arguments: SQLArguments(all.map(\.1) + [id.databaseValue]))
+                       arguments: SQLArguments(all.map(\.1) + [id.sqlValue]))
     }
 
     /// Writes the changes and records them as one admin change (`django_admin_log`, action 2,

@@ -68,7 +68,7 @@ public enum Page {
         let visible = rows.prefix(page.limit)
         var next: JSONValue = .null
         if rows.count > page.limit, let last = visible.last {
-            next = .string(encode(last[column] as SQLValue, last[key] as SQLValue))
+            next = .string(encode(last[column] ?? .null, last[key] ?? .null))
         }
         let items = try visible.map { try transform(try RecordJSON.record($0, table: table)) }
         return ["items": .array(items), "nextCursor": next]
@@ -92,18 +92,18 @@ public enum Page {
     }
 
     private static func jsonValue(_ value: SQLValue) -> JSONValue {
-        switch value.storage {
-        case .int64(let i): .number(JSONNumber(i))
-        case .string(let s): .string(s)
-        case .double(let d): JSONNumber(d).map(JSONValue.number) ?? .null
+        switch value {
+        case .integer(let i): .number(JSONNumber(i))
+        case .text(let s): .string(s)
+        case .real(let d): JSONNumber(d).map(JSONValue.number) ?? .null
         default: .null
         }
     }
 
     private static func databaseValue(_ value: JSONValue) -> SQLValue? {
         switch value {
-        case .number(let n): n.int64.map { $0.databaseValue } ?? n.double.map { $0.databaseValue }
-        case .string(let s): s.databaseValue
+        case .number(let n): n.int64.map { $0.sqlValue } ?? n.double.map { $0.sqlValue }
+        case .string(let s): s.sqlValue
         case .null: .null
         default: nil
         }

@@ -10,7 +10,7 @@ extension Landing {
         try checkEventWindow(columns, stored: nil)
         let id = UUIDText.storage(UUIDText.random())!
         let now = clock.now()
-        let all = [("id", id.databaseValue)] + columns + [("created_at", now.databaseValue), ("updated_at", now.databaseValue)]
+        let all = [("id", id.sqlValue)] + columns + [("created_at", now.sqlValue), ("updated_at", now.sqlValue)]
         try db.execute(sql: """
             INSERT INTO landing_swiperslide (\(all.map { "\"\($0.0)\"" }.joined(separator: ", ")))
             VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
@@ -34,7 +34,7 @@ extension Landing {
         try checkEventWindow(changed, stored: stored)
         guard !changed.isEmpty else { return ["slide": try slide(db, id: id)] }
         let now = clock.now()
-        try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.databaseValue)],
+        try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.sqlValue)],
                                 admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
                                 repr: try change.texts["title"] ?? stored.read("title"), at: now)
         return ["slide": try slide(db, id: id)]

@@ -35,16 +35,16 @@ extension Landing {
             for (parameter, column) in Self.textColumns {
                 if let text = texts[parameter] {
                     if let max = table[column: column]?.maxLength { try Validate.length(text, max: max, field: parameter) }
-                    out.append((column, text.databaseValue))
+                    out.append((column, text.sqlValue))
                 } else if defaults {
-                    out.append((column, "".databaseValue))
+                    out.append((column, "".sqlValue))
                 }
             }
             func add(_ column: String, _ value: SQLValue?, default fallback: SQLValue) {
                 if let value { out.append((column, value)) } else if defaults { out.append((column, fallback)) }
             }
-            add("event_is_online", eventIsOnline?.databaseValue, default: false.databaseValue)
-            add("is_active", isActive?.databaseValue, default: true.databaseValue)
+            add("event_is_online", eventIsOnline?.sqlValue, default: false.sqlValue)
+            add("is_active", isActive?.sqlValue, default: true.sqlValue)
             add("event_start", Self.value(eventStart), default: .null)
             add("event_end", Self.value(eventEnd), default: .null)
             if let duration = videoDuration.value, !(0...Int64(Int32.max)).contains(duration) {
@@ -59,7 +59,7 @@ extension Landing {
             switch patch {
             case .absent: nil
             case .null: .null
-            case .value(let v): v.databaseValue
+            case .value(let v): v.sqlValue
             }
         }
     }

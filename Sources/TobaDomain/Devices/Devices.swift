@@ -36,7 +36,7 @@ public final class Devices: Sendable {
         let names = (columns.map(\.name) + ["user_id", "date_created"]).map { "\"\($0)\"" }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
         try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-                       arguments: SQLArguments(columns.map(\.value) + [user.id.databaseValue, clock.now().databaseValue]))
+                       arguments: SQLArguments(columns.map(\.value) + [user.id.sqlValue, clock.now().sqlValue]))
         return ["device": try record(db, kind: kind, id: db.lastInsertedRowID)]
     }
 
@@ -44,7 +44,7 @@ public final class Devices: Sendable {
                         _ columns: [CheckedRegistration.Column]) throws -> JSONValue {
         let sets = (columns.map(\.name) + ["user_id"]).map { "\"\($0)\" = ?" }.joined(separator: ", ")
         try db.execute(sql: "UPDATE \(kind.table) SET \(sets) WHERE id = ?",
-                       arguments: SQLArguments(columns.map(\.value) + [userId.databaseValue, id.databaseValue]))
+                       arguments: SQLArguments(columns.map(\.value) + [userId.sqlValue, id.sqlValue]))
         return ["device": try record(db, kind: kind, id: id)]
     }
 
@@ -98,7 +98,7 @@ public final class Devices: Sendable {
         let visible = found.prefix(page.limit)
         var next: JSONValue = .null
         if found.count > page.limit, let last = visible.last {
-            next = .string(Page.encode(last.rank.databaseValue, last.id.databaseValue))
+            next = .string(Page.encode(last.rank.sqlValue, last.id.sqlValue))
         }
         return ["items": .array(visible.map(\.record)), "nextCursor": next]
     }

@@ -109,7 +109,7 @@ public final class Vouchers: Sendable {
         case .value(let id): changes.set("user_id", id)
         }
         let now = clock.now()
-        try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.databaseValue)],
+        try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.sqlValue)],
                                 admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
                                 repr: try input.name ?? row.read("name"), at: now)
         return ["voucher": try voucher(db, id: voucherId)]

@@ -20,8 +20,15 @@ public protocol SQLColumnValue: SQLValueConvertible {
     static func decode(_ stored: SQLValue) -> Self?
 }
 
-extension SQLValue: SQLValueConvertible {
+extension SQLValue: SQLColumnValue {
     public var sqlValue: SQLValue { self }
+
+    public static func decode(_ stored: SQLValue) -> SQLValue? { stored }
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
 }
 
 extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {

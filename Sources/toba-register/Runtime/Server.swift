@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
