@@ -21,7 +21,7 @@ struct Server {
         let table = MethodCatalog.table(services: services, shutdown: shutdown, allowTestClock: allowTestClock)
         let pipeline = Pipeline<any SQLConnection>(
             table: table,
-            executor: OrderedWriter(database: services.database, logger: logger),
+            executor: OrderedWriter<Outcome>(database: services.database, logger: logger),
             output: output,
             maxGroup: services.settings.groupCommitMaxSize,
             logger: logger,
