@@ -107,4 +107,16 @@ public final class Sessions: Sendable {
             """, arguments: [now, userId, now, except.flatMap(UUIDText.storage)])
         return db.changesCount
     }
+
+    /// What `auth.verify` answers for an authenticated user: who it is and its groups.
+    public func verification(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
+        let groups = try String.fetchAll(db, sql: """
+            SELECT g.name FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.name
+            """, arguments: [user.id])
+        return [
+            "userId": .number(JSONNumber(user.id)), "sessionId": .string(user.sessionId), "email": .string(user.email),
+            "isStaff": .bool(user.isStaff), "isSuperuser": .bool(user.isSuperuser),
+            "groups": .array(groups.map(JSONValue.string)),
+        ]
+    }
 }

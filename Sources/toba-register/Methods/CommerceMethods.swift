@@ -5,9 +5,7 @@ import TobaStore
 /// §8.5 Store and plans, §8.6 Subscriptions, §8.7 Payments.
 enum CommerceMethods {
     static func all(_ services: Services) -> [Method<any SQLConnection>] {
-        let store = Store(clock: services.clock)
-        let subscriptions = Subscriptions(clock: services.clock)
-        let payments = Payments(clock: services.clock, settings: services.settings, subscriptions: subscriptions)
+        let (store, subscriptions, payments) = (services.store, services.subscriptions, services.payments)
         return storeMethods(store, services.sessions) + subscriptionMethods(subscriptions, services.sessions)
             + paymentMethods(payments, services.sessions)
     }

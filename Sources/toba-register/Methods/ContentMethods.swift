@@ -5,8 +5,7 @@ import TobaStore
 /// §8.11 Feedback and landing.
 enum ContentMethods {
     static func all(_ services: Services) -> [Method<any SQLConnection>] {
-        let feedback = Feedback(clock: services.clock)
-        let landing = Landing(clock: services.clock)
+        let (feedback, landing) = (services.feedback, services.landing)
         let sessions = services.sessions
         return [
             Bind.authed("feedback.submit", sessions, decode: { p in

@@ -5,7 +5,7 @@ import TobaStore
 /// §8.9 Push devices.
 enum DeviceMethods {
     static func all(_ services: Services) -> [Method<any SQLConnection>] {
-        let devices = Devices(clock: services.clock)
+        let devices = services.devices
         let sessions = services.sessions
         return [
             Bind.authed("device.register", sessions, decode: { p in

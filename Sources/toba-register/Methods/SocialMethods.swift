@@ -5,7 +5,7 @@ import TobaStore
 /// §8.10 Social accounts.
 enum SocialMethods {
     static func all(_ services: Services) -> [Method<any SQLConnection>] {
-        let social = SocialAccounts(accounts: services.accounts, sessions: services.sessions, clock: services.clock)
+        let social = services.social
         let sessions = services.sessions
         return [
             Bind.admin("socialapp.create", sessions, permission: "socialaccount.add_socialapp", decode: { p in
