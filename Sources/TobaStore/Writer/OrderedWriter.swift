@@ -99,19 +99,31 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
         var cause: (any Error)?
     }
 
-    /// Each effect in its own savepoint of the open transaction.
+    /// Each effect in its own savepoint of the open transaction. The savepoint statements are
+    /// prepared once and cached, like every other statement: a cheap request costs three
+    /// statement steps, not three compilations.
     private func apply(_ effects: [Effect], _ db: Database, journal: GroupJournal, into run: inout Run) throws {
         let connection = SQLiteConnection(db)
+        let begin = try db.cachedStatement(sql: "SAVEPOINT toba_request")
+        let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT toba_request")
+        let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT toba_request")
         run.results.reserveCapacity(effects.count)
         for effect in effects {
             journal.requestBegan()
             do {
-                var outcome: Answer?
-                try db.inSavepoint {
+                try begin.execute()
+                let outcome: Answer
+                do {
                     outcome = try effect(connection)
-                    return .commit
+                } catch {
+                    if db.isInsideTransaction {
+                        try rollback.execute()
+                        try release.execute()
+                    }
+                    throw error
                 }
-                run.results.append(.success(outcome!))
+                try release.execute()
+                run.results.append(.success(outcome))
             } catch {
                 journal.requestRolledBack()
                 guard db.isInsideTransaction else {
