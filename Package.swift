@@ -41,7 +41,6 @@ let package = Package(
             dependencies: [
                 "TobaStore",
                 "TobaRPC",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -11,7 +11,8 @@ public struct AppDatabase: Sendable {
         case normal
     }
 
-    public let writer: any DatabaseWriter
+    /// The engine's handle: only the storage layer sees it (the ordered writer, migrations).
+    package let writer: any DatabaseWriter
     /// The path as given (`:memory:` for the in-memory database).
     public let path: String
 
@@ -73,6 +74,17 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// Reads in a transaction of its own (a snapshot; never waits for a writer, WAL).
+    public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try writer.read { db in try body(SQLiteConnection(db)) }
+    }
+
+    /// Writes in a transaction of its own, outside the ordered pipeline (start-up tasks, the
+    /// periodic sweep, commands).
+    public func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try writer.write { db in try body(SQLiteConnection(db)) }
+    }
+
     /// The `synchronous` mode of the writing connection as SQLite reports it (`FULL`, `NORMAL`, …).
     public func synchronousMode() throws -> String {
         let value = try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
@@ -96,18 +108,16 @@ public struct AppDatabase: Sendable {
 
     /// The size of the database file plus its WAL in bytes (in memory: its pages).
     /// `db` is the connection in use (the in-memory database has no file to measure).
-    public func sizeBytes(_ db: Database) -> Int64 {
+    public func sizeBytes(_ db: any SQLConnection) -> Int64 {
         guard !isInMemory else {
-            let pages = (try? Int64.fetchOne(db, sql: "PRAGMA page_count")) ?? 0
-            let size = (try? Int64.fetchOne(db, sql: "PRAGMA page_size")) ?? 0
+            let pages = (try? Int64.fetchOne(db, sql: "PRAGMA page_count")) ?? nil
+            let size = (try? Int64.fetchOne(db, sql: "PRAGMA page_size")) ?? nil
             return (pages ?? 0) * (size ?? 0)
         }
         var total: Int64 = 0
         for file in [path, path + "-wal"] {
-            if let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-               let size = attributes[.size] as? NSNumber {
-                total += size.int64Value
-            }
+            var info = stat()
+            if stat(file, &info) == 0 { total += Int64(info.st_size) }
         }
         return total
     }

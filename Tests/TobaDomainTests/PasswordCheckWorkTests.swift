@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import Testing
 import TobaStore
@@ -34,13 +33,13 @@ import TobaStore
 
         func register(_ email: String, password: String = "a long passphrase") throws {
             let prepared = try accounts.prepareRegistration(Accounts.Registration(email: email, password: password))
-            _ = try database.writer.write { db in try accounts.register(prepared, db) }
+            _ = try database.write { db in try accounts.register(prepared, db) }
         }
 
         /// A login as the pipeline runs it: prepared concurrently, then applied in order.
         func login(_ email: String, _ password: String) throws -> Accounts.LoginResult {
             let prepared = try accounts.prepareLogin(Accounts.Login(email: email, password: password))
-            return try database.writer.write { db in try accounts.login(prepared, db) }
+            return try database.write { db in try accounts.login(prepared, db) }
         }
 
         /// The rounds `work` computed.
@@ -98,7 +97,7 @@ import TobaStore
         // Given a user whose stored hash has 10 iterations, while 1,000 are configured
         let world = try await World()
         try world.register("old@example.com")
-        try await world.database.writer.write { db in
+        try await world.database.write { db in
             try db.execute(sql: "UPDATE users_user SET password = ? WHERE email = 'old@example.com'",
                            arguments: [PasswordHasher(iterations: 10).hash("a long passphrase")])
         }
@@ -130,7 +129,7 @@ import TobaStore
         // When its turn comes after the window has passed, it is verified then, on the writer
         _ = world.clock.advance(seconds: 61)
         let rounds = try world.rounds {
-            let result = try world.database.writer.write { db in try world.accounts.login(prepared, db) }
+            let result = try world.database.write { db in try world.accounts.login(prepared, db) }
             #expect(result.claims.email == "later@example.com")
         }
         #expect(rounds == Self.iterations)
@@ -141,10 +140,10 @@ import TobaStore
         let world = try await World()
         try world.register("change@example.com")
         let login = try world.login("change@example.com", "a long passphrase")
-        let user = try await world.database.writer.write { db in try world.sessions.authenticate(login.claims, db) }
+        let user = try await world.database.write { db in try world.sessions.authenticate(login.claims, db) }
         func change(_ current: String) throws {
             let ready = try world.accounts.preparePasswordChange(current: current, new: "another long passphrase", userId: user.id)
-            _ = try world.database.writer.write { db in
+            _ = try world.database.write { db in
                 try world.accounts.changePassword(db, user: user, current: ready.current, new: ready.new, revokeOtherSessions: false)
             }
         }
@@ -159,7 +158,7 @@ import TobaStore
         let deletion = world.rounds {
             refused = Self.rateLimited {
                 let check = try world.accounts.prepareCurrentPassword("a long passphrase", userId: user.id)
-                _ = try world.database.writer.write { db in try world.accounts.deleteAccount(db, user: user, password: check) }
+                _ = try world.database.write { db in try world.accounts.deleteAccount(db, user: user, password: check) }
             }
         }
         #expect(refused)

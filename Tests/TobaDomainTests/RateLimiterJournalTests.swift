@@ -91,13 +91,13 @@ import TobaStore
                 CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
                 """)
         }
-        let writer = OrderedWriter(database: queue, logger: Logger(label: "test"))
+        let writer = OrderedWriter<Outcome>(database: queue, logger: Logger(label: "test"))
         let (limit, now) = (self.limit, self.now)
-        let attempt: OrderedWriter.Effect = { _ in
+        let attempt: OrderedWriter<Outcome>.Effect = { _ in
             limiter.record("k", limit: limit, now: now)
             return .value(true)
         }
-        let broken: OrderedWriter.Effect = { db in
+        let broken: OrderedWriter<Outcome>.Effect = { db in
             limiter.record("k", limit: limit, now: now)
             try db.execute(sql: "INSERT INTO child (parent_id) VALUES (42)")
             return .value(true)

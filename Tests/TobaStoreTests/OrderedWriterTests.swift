@@ -29,14 +29,14 @@ import TobaRPC
         return database
     }
 
-    static func insert(_ tag: String, bytes: Int = 0) -> OrderedWriter.Effect {
+    static func insert(_ tag: String, bytes: Int = 0) -> OrderedWriter<Outcome>.Effect {
         { db in
             try db.execute(sql: "INSERT INTO t (tag, payload) VALUES (?, zeroblob(?))", arguments: [tag, bytes])
             return .value(.string(tag))
         }
     }
 
-    static func child(parent: Int) -> OrderedWriter.Effect {
+    static func child(parent: Int) -> OrderedWriter<Outcome>.Effect {
         { db in
             try db.execute(sql: "INSERT INTO child (parent_id) VALUES (?)", arguments: [parent])
             return .value("child")
@@ -64,7 +64,7 @@ import TobaRPC
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages + 8)")
         }
-        let writer = OrderedWriter(database: database, logger: Logger(label: "test"))
+        let writer = OrderedWriter<Outcome>(database: database, logger: Logger(label: "test"))
         // When a group holds a small write, one of 1 MB and another small one
         let results = writer.runGroup([Self.insert("a"), Self.insert("huge", bytes: 1_000_000), Self.insert("b")])
         // Then the large one is storage_full and the small ones committed with their answers
@@ -78,7 +78,7 @@ import TobaRPC
     @Test func aDeferredForeignKeyFailingAtCommitFailsOnlyItsOwnRequest() throws {
         // Given a group whose middle request breaks a foreign key checked only at COMMIT
         let database = try Self.database()
-        let writer = OrderedWriter(database: database, logger: Logger(label: "test"))
+        let writer = OrderedWriter<Outcome>(database: database, logger: Logger(label: "test"))
         // When the group is applied
         let results = writer.runGroup([Self.insert("a"), Self.child(parent: 99), Self.insert("b"), Self.child(parent: 1)])
         // Then only that request failed; the others committed and got their real answers
@@ -112,9 +112,9 @@ import TobaRPC
             done.signal()
         }
         holding.wait()
-        let writer = OrderedWriter(database: database, logger: Logger(label: "test"))
+        let writer = OrderedWriter<Outcome>(database: database, logger: Logger(label: "test"))
         let ran = Mutex(0)
-        let counted: OrderedWriter.Effect = { db in
+        let counted: OrderedWriter<Outcome>.Effect = { db in
             ran.withLock { $0 += 1 }
             return try Self.insert("x")(db)
         }
@@ -138,11 +138,11 @@ import TobaRPC
     @Test func changesRegisteredWithTheJournalAreUndoneWithWhatDidNotCommit() throws {
         // Given effects that note in memory what they did, registering the undo with the journal
         let database = try Self.database()
-        let writer = OrderedWriter(database: database, logger: Logger(label: "test"))
+        let writer = OrderedWriter<Outcome>(database: database, logger: Logger(label: "test"))
         let memory = Mutex<[String]>([])
         struct Refused: Error {}
-        func noting(_ tag: String, outlivesRequest: Bool = false, then effect: OrderedWriter.Effect? = nil,
-                    fails: Bool = false) -> OrderedWriter.Effect {
+        func noting(_ tag: String, outlivesRequest: Bool = false, then effect: OrderedWriter<Outcome>.Effect? = nil,
+                    fails: Bool = false) -> OrderedWriter<Outcome>.Effect {
             { db in
                 memory.withLock { $0.append(tag) }
                 GroupJournal.current?.register(outlivesRequest: outlivesRequest) {

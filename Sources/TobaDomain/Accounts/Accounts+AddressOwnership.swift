@@ -1,4 +1,3 @@
-import GRDB
 import TobaStore
 
 /// Who may hold an email address (PROTOCOL.md §8.2, §8.10). An account *holds* an address as
@@ -15,7 +14,7 @@ extension Accounts {
 
     /// Detaches `email` (with its confirmations) from the account that has it only as an
     /// unverified secondary address, unless that account is `keeping`.
-    public func releaseUnconfirmedAddress(_ db: Database, email: String, keeping: Int64? = nil) throws {
+    public func releaseUnconfirmedAddress(_ db: any SQLConnection, email: String, keeping: Int64? = nil) throws {
         try db.execute(sql: """
             DELETE FROM account_emailconfirmation WHERE email_address_id IN (\(Self.unconfirmedSecondary))
             """, arguments: [email, keeping])
@@ -31,8 +30,8 @@ extension Accounts {
 
     /// The account holding `email` once unconfirmed secondary addresses are released: by its
     /// address row, or as the login email of an account without one.
-    public func addressHolder(_ db: Database, email: String) throws -> AddressHolder? {
-        if let row = try Row.fetchOne(db, sql: "SELECT user_id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]) {
+    public func addressHolder(_ db: any SQLConnection, email: String) throws -> AddressHolder? {
+        if let row = try StoredRow.fetchOne(db, sql: "SELECT user_id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]) {
             return AddressHolder(userId: try row.read("user_id"), verified: try row.read("verified", as: Bool.self))
         }
         return try Int64.fetchOne(db, sql: "SELECT id FROM users_user WHERE email = ?", arguments: [email])
@@ -46,7 +45,7 @@ extension Accounts {
     /// squatter verified would let her back in by a password reset). The address becomes
     /// verified, primary and the login email: the provider verified it, as it does for an
     /// account it creates.
-    public func handOverSignUpAccount(_ db: Database, userId: Int64, email: String) throws {
+    public func handOverSignUpAccount(_ db: any SQLConnection, userId: Int64, email: String) throws {
         try db.execute(sql: "UPDATE users_user SET password = ?, email = ? WHERE id = ?", arguments: [PasswordHasher.unusable(), email, userId])
         try sessions.revokeAll(db, userId: userId)
         try removeLinkedAccess(db, userId: userId)
@@ -63,7 +62,7 @@ extension Accounts {
 
     /// Removes the user's push devices and social accounts with their tokens: what reaches or
     /// opens the account from outside (account deletion, a hand-over).
-    func removeLinkedAccess(_ db: Database, userId: Int64) throws {
+    func removeLinkedAccess(_ db: any SQLConnection, userId: Int64) throws {
         for sql in [
             "DELETE FROM push_notifications_apnsdevice WHERE user_id = ?",
             "DELETE FROM push_notifications_gcmdevice WHERE user_id = ?",

@@ -1,17 +1,16 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
 extension Accounts {
     /// Every address of a user, primary first, then in the order they were added.
-    public static func emailRecords(_ db: Database, userId: Int64) throws -> JSONValue {
+    public static func emailRecords(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         .array(try RecordJSON.fetchAll(db, table: "account_emailaddress", sql: """
             SELECT * FROM account_emailaddress WHERE user_id = ? ORDER BY "primary" DESC, id
             """, arguments: [userId]))
     }
 
     /// The caller's addresses, primary first, then in the order they were added: `{items, nextCursor}`.
-    public func listEmails(_ db: Database, user: AuthUser, page: PageRequest) throws -> JSONValue {
+    public func listEmails(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "account_emailaddress", page: page, order: .flagFirst(column: "primary"),
                        where: "user_id = ?", arguments: [user.id])
     }
@@ -23,7 +22,7 @@ extension Accounts {
     /// `maxAddressesPerUser` addresses (`too_many_addresses`); `email_taken` when an account
     /// holds the address (or the caller has it already); one that another account only added
     /// and never confirmed is taken from it.
-    public func addEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
+    public func addEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_emailaddress WHERE user_id = ?", arguments: [user.id]) ?? 0
         guard count < Self.maxAddressesPerUser else { throw DomainError.validation("too_many_addresses", field: "email") }
@@ -37,9 +36,9 @@ extension Accounts {
     }
 
     /// Makes a verified address of the caller primary, and the account's login email: `{email, user}`.
-    public func setPrimaryEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
+    public func setPrimaryEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ? AND user_id = ?",
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])
         else { throw DomainError.notFound("email address") }
         guard try row.read("verified", as: Bool.self) else { throw DomainError.validation("email_not_verified", field: "email") }
@@ -50,9 +49,9 @@ extension Accounts {
     }
 
     /// Removes one of the caller's addresses, never the primary one.
-    public func removeEmail(_ db: Database, user: AuthUser, email raw: String) throws -> JSONValue {
+    public func removeEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, \"primary\" FROM account_emailaddress WHERE email = ? AND user_id = ?",
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, \"primary\" FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])
         else { throw DomainError.notFound("email address") }
         guard !(try row.read("primary", as: Bool.self)) else { throw DomainError.conflict("cannot_remove_primary") }

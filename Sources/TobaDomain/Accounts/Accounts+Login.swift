@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -45,7 +44,7 @@ extension Accounts {
         guard !isLimited(keys, now: clock.now()) else {
             return PreparedLogin(login: login, ipAddress: address, check: .skipped(login.password))
         }
-        let stored = try database.writer.read { db in
+        let stored = try database.read { db in
             try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE email = ?", arguments: [login.email])
         }
         return PreparedLogin(login: login, ipAddress: address, check: check(password: login.password, snapshot: stored))
@@ -71,14 +70,14 @@ extension Accounts {
     /// In order: rate limits, the password (checked again only if the hash changed since the
     /// snapshot, or if the preparation skipped it), the account state; then the session,
     /// `last_login` and a hash upgrade.
-    public func login(_ prepared: PreparedLogin, _ db: Database) throws -> LoginResult {
+    public func login(_ prepared: PreparedLogin, _ db: any SQLConnection) throws -> LoginResult {
         let login = prepared.login
         let now = clock.now()
         let keys = LoginKeys(email: login.email, address: prepared.ipAddress)
         try limiter.enforce(keys.email, limit: settings.loginFailedPerEmail, now: now, record: false)
         if let ipKey = keys.ip { try limiter.enforce(ipKey, limit: settings.loginFailedPerIp, now: now, record: false) }
 
-        let row = try Row.fetchOne(db, sql: "SELECT id, password, is_active FROM users_user WHERE email = ?", arguments: [login.email])
+        let row = try StoredRow.fetchOne(db, sql: "SELECT id, password, is_active FROM users_user WHERE email = ?", arguments: [login.email])
         guard let row, confirm(prepared.check, stored: try row.read("password")) else {
             limiter.recordFailure(keys.email, limit: settings.loginFailedPerEmail, now: now)
             if let ipKey = keys.ip { limiter.recordFailure(ipKey, limit: settings.loginFailedPerIp, now: now) }
@@ -98,7 +97,7 @@ extension Accounts {
     }
 
     /// A new session for `userId` and the claims of its token (also used by social login).
-    public func startSession(_ db: Database, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> LoginResult {
+    public func startSession(_ db: any SQLConnection, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> LoginResult {
         let user = try userRecord(db, id: userId)
         let email = user.objectValue?["email"]?.stringValue ?? ""
         let session = try sessions.create(db, userId: userId, clientId: clientId, ipAddress: ipAddress, userAgent: userAgent)

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -7,8 +6,8 @@ extension Accounts {
         PasswordResetTokens(secret: secretKey.value, timeoutSeconds: settings.passwordResetTimeoutSeconds)
     }
 
-    func resetUser(_ db: Database, id: Int64) throws -> PasswordResetTokens.User? {
-        guard let row = try Row.fetchOne(db, sql: """
+    func resetUser(_ db: any SQLConnection, id: Int64) throws -> PasswordResetTokens.User? {
+        guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT id, password, last_login, email, is_active FROM users_user WHERE id = ?
             """, arguments: [id]), try row.read("is_active", as: Bool.self)
         else { return nil }
@@ -18,7 +17,7 @@ extension Accounts {
 
     /// `{uid, token}` for an active user with a usable password, null otherwise (the caller mails
     /// the link). At most `rateLimits.passwordResetPerEmail` requests per email, known or not.
-    public func requestPasswordReset(email raw: String, _ db: Database) throws -> JSONValue {
+    public func requestPasswordReset(email raw: String, _ db: any SQLConnection) throws -> JSONValue {
         let email = try Validate.email(raw)
         let now = clock.now()
         try limiter.enforce("reset:" + email, limit: settings.passwordResetPerEmail, now: now, record: true)
@@ -29,7 +28,7 @@ extension Accounts {
     }
 
     /// Sets the password when the token holds, and revokes every session of the user.
-    public func resetPassword(uid: String, token: String, newPassword: PreparedPassword, _ db: Database) throws -> JSONValue {
+    public func resetPassword(uid: String, token: String, newPassword: PreparedPassword, _ db: any SQLConnection) throws -> JSONValue {
         guard let id = PasswordResetTokens.userId(fromUid: uid), let user = try resetUser(db, id: id) else {
             throw DomainError(.unauthenticated, "invalid_token")
         }
@@ -45,7 +44,7 @@ extension Accounts {
     }
 
     /// The password rules for the `newPassword` parameter of a change or a reset.
-    func checkNewPassword(_ new: PreparedPassword, _ db: Database, userId: Int64) throws {
+    func checkNewPassword(_ new: PreparedPassword, _ db: any SQLConnection, userId: Int64) throws {
         do {
             try rules.check(new.password, attributes: try passwordAttributes(db, userId: userId))
         } catch let error as DomainError where error.kind == .validation {
@@ -73,7 +72,7 @@ extension Accounts {
 
     /// In order: the limit on failed checks, then the check (`invalid_credentials` naming
     /// `field`), which counts as a failure when it fails.
-    func confirmCurrentPassword(_ check: PreparedCheck, _ db: Database, user: AuthUser, field: String) throws {
+    func confirmCurrentPassword(_ check: PreparedCheck, _ db: any SQLConnection, user: AuthUser, field: String) throws {
         let key = Self.passwordCheckKey(user.id)
         let now = clock.now()
         try limiter.enforce(key, limit: settings.passwordCheckPerUser, now: now, record: false)
@@ -88,7 +87,7 @@ extension Accounts {
     /// Changes the caller's password after checking the current one; other sessions are revoked
     /// unless `revokeOtherSessions` is false.
     public func changePassword(
-        _ db: Database, user: AuthUser, current: PreparedCheck, new: PreparedPassword, revokeOtherSessions: Bool
+        _ db: any SQLConnection, user: AuthUser, current: PreparedCheck, new: PreparedPassword, revokeOtherSessions: Bool
     ) throws -> JSONValue {
         try confirmCurrentPassword(current, db, user: user, field: "currentPassword")
         try checkNewPassword(new, db, userId: user.id)
@@ -101,7 +100,7 @@ extension Accounts {
     /// addresses, confirmations, profile, groups and permissions go; the user row stays,
     /// anonymised (inactive, placeholder email, no names, unusable password) so payments and
     /// subscription history keep their owner. The old email can register again.
-    public func deleteAccount(_ db: Database, user: AuthUser, password: PreparedCheck) throws -> JSONValue {
+    public func deleteAccount(_ db: any SQLConnection, user: AuthUser, password: PreparedCheck) throws -> JSONValue {
         try confirmCurrentPassword(password, db, user: user, field: "password")
         let id = user.id
         try removeLinkedAccess(db, userId: id)

@@ -1,10 +1,9 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
 extension Accounts {
     /// `{user, profile, emails, groups, permissions, subscriptions}` of the caller.
-    public func me(_ db: Database, user: AuthUser) throws -> JSONValue {
+    public func me(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: user.id)
         let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
             SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
@@ -42,7 +41,7 @@ extension Accounts {
     }
 
     /// Changes only the fields given; `categoryId`/`extraData` null clear them. `{user, profile}`.
-    public func updateProfile(_ db: Database, user: AuthUser, change c: ProfileChange) throws -> JSONValue {
+    public func updateProfile(_ db: any SQLConnection, user: AuthUser, change c: ProfileChange) throws -> JSONValue {
         try Validate.length(c.firstName, max: 150, field: "firstName")
         try Validate.length(c.lastName, max: 150, field: "lastName")
         try Validate.length(c.phone, max: 17, field: "phone")
@@ -72,13 +71,13 @@ extension Accounts {
     }
 
     /// `category.list`: every category, by id.
-    public func listCategories(_ db: Database, page: PageRequest) throws -> JSONValue {
+    public func listCategories(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "users_category", page: page)
     }
 
     /// `category.create` (admin `users.add_category`, checked by the binding): `{category}`; the
     /// name is stripped, not blank, at most 225 characters.
-    public func createCategory(_ db: Database, admin: AuthUser, name raw: String) throws -> JSONValue {
+    public func createCategory(_ db: any SQLConnection, admin: AuthUser, name raw: String) throws -> JSONValue {
         let name = try Validate.text(raw, max: 225, field: "name")
         try db.execute(sql: "INSERT INTO users_category (name) VALUES (?)", arguments: [name])
         let id = db.lastInsertedRowID

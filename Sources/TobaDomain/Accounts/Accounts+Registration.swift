@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import TobaRPC
 import TobaStore
@@ -48,7 +47,7 @@ extension Accounts {
     /// `{user, confirmation}`: the active user, its profile, its primary unverified address, a
     /// confirmation, membership of group `trial`. `email_taken` when an account holds the
     /// address; one that another account only added and never confirmed is taken from it.
-    public func register(_ prepared: PreparedRegistration, _ db: Database) throws -> JSONValue {
+    public func register(_ prepared: PreparedRegistration, _ db: any SQLConnection) throws -> JSONValue {
         let r = prepared.registration
         try releaseUnconfirmedAddress(db, email: r.email)
         if try emailTaken(db, r.email) { throw DomainError.conflict("email_taken") }
@@ -67,8 +66,8 @@ extension Accounts {
 
     /// `{email, userId, verified: true}`. Keys match case-insensitively; an address already
     /// verified succeeds whatever the key's age.
-    public func confirmEmail(key: String, _ db: Database) throws -> JSONValue {
-        guard let row = try Row.fetchOne(db, sql: """
+    public func confirmEmail(key: String, _ db: any SQLConnection) throws -> JSONValue {
+        guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT c.sent, c.created, a.id AS address_id, a.email, a.verified, a.user_id
             FROM account_emailconfirmation c JOIN account_emailaddress a ON a.id = c.email_address_id
             WHERE c.key = ?
@@ -95,9 +94,9 @@ extension Accounts {
 
     /// A new confirmation for an unverified address, or null for an unknown or verified one (so
     /// callers cannot probe accounts). One per `emails.confirmationCooldownSeconds` per address.
-    public func resendConfirmation(email raw: String, _ db: Database) throws -> JSONValue {
+    public func resendConfirmation(email raw: String, _ db: any SQLConnection) throws -> JSONValue {
         let email = try Validate.email(raw)
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]),
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]),
               !(try row.read("verified", as: Bool.self))
         else { return ["confirmation": .null] }
         try enforceConfirmationCooldown(email)
@@ -123,7 +122,7 @@ extension Accounts {
         let email = try Validate.email(raw)
         try rules.check(password, attributes: passwordAttributes(email: email, firstName: "", lastName: ""))
         let hash = hasher.hash(password)
-        return try database.writer.write { db in
+        return try database.write { db in
             if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
             return try insertUser(db, email: email, passwordHash: hash, superuser: true, verified: true, group: "admin").userId
         }

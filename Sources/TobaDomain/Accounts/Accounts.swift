@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import TobaRPC
 import TobaStore
@@ -32,12 +31,12 @@ public final class Accounts: Sendable {
 
     // MARK: Shared reads
 
-    func userRecord(_ db: Database, id: Int64) throws -> JSONValue {
+    func userRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
         guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
         return user
     }
 
-    func profileRecord(_ db: Database, userId: Int64) throws -> JSONValue {
+    func profileRecord(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null
     }
 
@@ -46,8 +45,8 @@ public final class Accounts: Sendable {
         [String(email.split(separator: "@").first ?? ""), firstName, lastName]
     }
 
-    func passwordAttributes(_ db: Database, userId: Int64) throws -> [String] {
-        guard let row = try Row.fetchOne(db, sql: "SELECT email, first_name, last_name FROM users_user WHERE id = ?", arguments: [userId]) else {
+    func passwordAttributes(_ db: any SQLConnection, userId: Int64) throws -> [String] {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT email, first_name, last_name FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }
         return passwordAttributes(email: try row.read("email"), firstName: try row.read("first_name"), lastName: try row.read("last_name"))
@@ -55,20 +54,20 @@ public final class Accounts: Sendable {
 
     /// True when any account already uses the address (as login email or as an added address);
     /// release unconfirmed secondary addresses first where they must not block.
-    func emailTaken(_ db: Database, _ email: String) throws -> Bool {
+    func emailTaken(_ db: any SQLConnection, _ email: String) throws -> Bool {
         try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE email = ?) OR EXISTS (SELECT 1 FROM users_user WHERE email = ?)
             """, arguments: [email, email]) ?? false
     }
 
-    func groupId(_ db: Database, named name: String) throws -> Int64 {
+    func groupId(_ db: any SQLConnection, named name: String) throws -> Int64 {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
             throw DomainError.notFound("group \(name)")
         }
         return id
     }
 
-    func addToGroup(_ db: Database, userId: Int64, group: String) throws {
+    func addToGroup(_ db: any SQLConnection, userId: Int64, group: String) throws {
         try db.execute(sql: "INSERT OR IGNORE INTO users_user_groups (user_id, group_id) VALUES (?, ?)",
                        arguments: [userId, try groupId(db, named: group)])
     }
@@ -76,7 +75,7 @@ public final class Accounts: Sendable {
     /// A new user: the `users_user` row, its profile and its primary address, in `group`.
     /// Returns the user's id and the address's id.
     public func insertUser(
-        _ db: Database, email: String, passwordHash: String, firstName: String = "", lastName: String = "",
+        _ db: any SQLConnection, email: String, passwordHash: String, firstName: String = "", lastName: String = "",
         phone: String = "", categoryId: Int64? = nil, superuser: Bool = false, verified: Bool, group: String
     ) throws -> (userId: Int64, addressId: Int64) {
         try db.execute(sql: """
@@ -95,7 +94,7 @@ public final class Accounts: Sendable {
 
     /// A new confirmation for an address: a 64-character key, sent now, expiring after
     /// `emails.confirmationExpireDays`.
-    func createConfirmation(_ db: Database, emailAddressId: Int64, email: String) throws -> JSONValue {
+    func createConfirmation(_ db: any SQLConnection, emailAddressId: Int64, email: String) throws -> JSONValue {
         let now = clock.now()
         let key = Validate.randomKey(64)
         try db.execute(sql: "INSERT INTO account_emailconfirmation (created, sent, key, email_address_id) VALUES (?, ?, ?, ?)",
@@ -140,7 +139,7 @@ public final class Accounts: Sendable {
     }
 
     func prepareCheck(password: String, userId: Int64) throws -> PreparedCheck {
-        let stored = try database.writer.read { db in
+        let stored = try database.read { db in
             try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [userId])
         }
         return check(password: password, snapshot: stored)

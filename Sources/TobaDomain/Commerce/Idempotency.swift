@@ -1,5 +1,4 @@
 import Crypto
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -14,14 +13,14 @@ public enum Idempotency {
     /// Runs `body` once per key. `params` are the call's decoded parameters without the key and
     /// the token; their canonical JSON (object keys sorted) is hashed with SHA-256.
     public static func run(
-        _ db: Database, key: String?, method: String, userId: Int64?, params: JSONValue, now: Timestamp,
+        _ db: any SQLConnection, key: String?, method: String, userId: Int64?, params: JSONValue, now: Timestamp,
         _ body: () throws -> JSONValue
     ) throws -> JSONValue {
         guard let key else { return try body() }
         try Validate.nonBlank(key, field: "idempotencyKey")
         try Validate.length(key, max: 255, field: "idempotencyKey")
         let hash = HexDigest.string(SHA256.hash(data: Array(JSONWriter.string(canonical(params)).utf8)))
-        if let stored = try Row.fetchOne(db, sql: """
+        if let stored = try StoredRow.fetchOne(db, sql: """
             SELECT id, params_hash, result, created_at FROM toba_idempotency WHERE key = ? AND method = ? AND COALESCE(user_id, 0) = ?
             """, arguments: [key, method, userId ?? 0]) {
             let created: Timestamp = try stored.read("created_at")
@@ -41,7 +40,7 @@ public enum Idempotency {
 
     /// Deletes entries older than 24 h. Returns how many.
     @discardableResult
-    public static func sweep(_ db: Database, now: Timestamp) throws -> Int {
+    public static func sweep(_ db: any SQLConnection, now: Timestamp) throws -> Int {
         try db.execute(sql: "DELETE FROM toba_idempotency WHERE created_at <= ?", arguments: [now.adding(seconds: -windowSeconds)])
         return db.changesCount
     }

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -28,13 +27,13 @@ extension Payments {
     ///   subscription (§8.6, no admin, `price_paid` = the gross amount). It happens once per payment.
     /// - Throws: Not found for an unknown order or a soft-deleted payment (which renews nothing);
     ///   `amount_mismatch` (1004) when `gross_amount` differs from the payment's amount.
-    public func notify(_ db: Database, _ notification: MidtransNotification) throws -> JSONValue {
+    public func notify(_ db: any SQLConnection, _ notification: MidtransNotification) throws -> JSONValue {
         try verify(notification)
         guard let key = UUIDText.storage(notification.orderId),
-              let row = try Row.fetchOne(db, sql: """
+              let row = try StoredRow.fetchOne(db, sql: """
                 SELECT transaction_status, transaction_details, subscription_plan_id, user_id, deleted_at FROM payments_product WHERE id = ?
                 """, arguments: [key]),
-              try row.read("deleted_at", as: DatabaseValue.self).isNull
+              try row.read("deleted_at", as: SQLValue.self).isNull
         else { throw DomainError.notFound("payment") }
         let detailsText: String = try row.read("transaction_details")
         guard var details = (try? JSONParser.parse(Array(detailsText.utf8)))?.objectValue else {

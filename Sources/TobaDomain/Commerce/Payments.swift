@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -17,7 +16,7 @@ public final class Payments: Sendable {
 
     /// `payment.create`: a pending payment for `planId` (its product must be active). Its id is
     /// the order id for the gateway. `{payment}`; with `idempotencyKey`, Stripe's rule (per user).
-    public func create(_ db: Database, user: AuthUser, planId: Int64, idempotencyKey: String?) throws -> JSONValue {
+    public func create(_ db: any SQLConnection, user: AuthUser, planId: Int64, idempotencyKey: String?) throws -> JSONValue {
         let now = clock.now()
         return try Idempotency.run(db, key: idempotencyKey, method: "payment.create", userId: user.id,
                                    params: ["planId": .number(JSONNumber(planId))], now: now) {
@@ -40,7 +39,7 @@ public final class Payments: Sendable {
     /// `payment.list`: payments not deleted, newest first. A caller holding admin
     /// `payments.view_product` sees every user's (only `userId`'s when given); anyone else sees
     /// their own (another `userId`: Forbidden).
-    public func list(_ db: Database, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    public func list(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let target: Int64?
         if try Self.viewsAll(db, user) {
             target = userId
@@ -55,11 +54,11 @@ public final class Payments: Sendable {
 
     /// `payment.get`: `{payment}`. The owner sees their payments not deleted; an admin with
     /// `payments.view_product` sees any, deleted ones included. Anyone else: Not found.
-    public func get(_ db: Database, user: AuthUser, paymentId: String) throws -> JSONValue {
+    public func get(_ db: any SQLConnection, user: AuthUser, paymentId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(paymentId),
-              let row = try Row.fetchOne(db, sql: "SELECT user_id, deleted_at FROM payments_product WHERE id = ?", arguments: [key])
+              let row = try StoredRow.fetchOne(db, sql: "SELECT user_id, deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
-        let own = try row.read("user_id", as: Int64.self) == user.id && row.read("deleted_at", as: DatabaseValue.self).isNull
+        let own = try row.read("user_id", as: Int64.self) == user.id && row.read("deleted_at", as: SQLValue.self).isNull
         guard try own || Self.viewsAll(db, user) else { throw DomainError.notFound("payment") }
         return ["payment": try payment(db, id: paymentId)]
     }
@@ -67,7 +66,7 @@ public final class Payments: Sendable {
     static let viewPermission = "payments.view_product"
 
     /// Whether `user` passes the admin rule for `payments.view_product` (sees every user's payments).
-    static func viewsAll(_ db: Database, _ user: AuthUser) throws -> Bool {
+    static func viewsAll(_ db: any SQLConnection, _ user: AuthUser) throws -> Bool {
         do {
             try PermissionChecker.requireAdmin(db, user, viewPermission)
             return true
@@ -78,11 +77,11 @@ public final class Payments: Sendable {
 
     /// `payment.delete` (admin `payments.delete_product`): a soft delete (`deleted_at` set; the
     /// row stays for accounting but leaves every list). Deleting again changes nothing. `{payment}`.
-    public func delete(_ db: Database, admin: AuthUser, paymentId: String) throws -> JSONValue {
+    public func delete(_ db: any SQLConnection, admin: AuthUser, paymentId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(paymentId),
-              let row = try Row.fetchOne(db, sql: "SELECT deleted_at FROM payments_product WHERE id = ?", arguments: [key])
+              let row = try StoredRow.fetchOne(db, sql: "SELECT deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
-        if try row.read("deleted_at", as: DatabaseValue.self).isNull {
+        if try row.read("deleted_at", as: SQLValue.self).isNull {
             let now = clock.now()
             try db.execute(sql: "UPDATE payments_product SET deleted_at = ?, updated_at = ? WHERE id = ?", arguments: [now, now, key])
             try AdminLog.write(db, userId: admin.id, model: ("payments", "product"), objectId: UUIDText.dashed(key) ?? paymentId,
@@ -91,7 +90,7 @@ public final class Payments: Sendable {
         return ["payment": try payment(db, id: paymentId)]
     }
 
-    func payment(_ db: Database, id: String) throws -> JSONValue {
+    func payment(_ db: any SQLConnection, id: String) throws -> JSONValue {
         guard let key = UUIDText.storage(id), let record = try RecordJSON.fetch(db, table: "payments_product", id: key) else {
             throw DomainError.notFound("payment")
         }

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -23,7 +22,7 @@ extension Store {
             self.extraData = extraData
         }
 
-        func validate(_ db: Database) throws {
+        func validate(_ db: any SQLConnection) throws {
             try InputRules.text(name, max: 225, field: "name", required: true)
             try InputRules.range(price, 0...Int64(Int32.max), field: "price")
             try InputRules.range(periodDays, 1...36_500, field: "periodDays")
@@ -35,9 +34,9 @@ extension Store {
 
     /// `plan.list`: plans of active products (of every product when `includeInactive`), by id,
     /// optionally of one product.
-    public func listPlans(_ db: Database, productId: Int64?, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
+    public func listPlans(_ db: any SQLConnection, productId: Int64?, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
         var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if !includeInactive {
             conditions.append("product_id IN (SELECT id FROM store_product WHERE is_active = 1)")
         }
@@ -50,7 +49,7 @@ extension Store {
     }
 
     /// `plan.create`: `{plan}`.
-    public func createPlan(_ db: Database, admin: AuthUser, _ input: PlanInput) throws -> JSONValue {
+    public func createPlan(_ db: any SQLConnection, admin: AuthUser, _ input: PlanInput) throws -> JSONValue {
         try input.validate(db)
         guard let productId = input.productId, let name = input.name, let price = input.price, let days = input.periodDays else {
             throw DomainError.validation("value_required", field: "name")
@@ -65,9 +64,9 @@ extension Store {
     }
 
     /// `plan.update`: changes only the fields given. `{plan}`.
-    public func updatePlan(_ db: Database, admin: AuthUser, planId: Int64, _ input: PlanInput) throws -> JSONValue {
+    public func updatePlan(_ db: any SQLConnection, admin: AuthUser, planId: Int64, _ input: PlanInput) throws -> JSONValue {
         try input.validate(db)
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions_plan WHERE id = ?", arguments: [planId]) else {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM subscriptions_plan WHERE id = ?", arguments: [planId]) else {
             throw DomainError.notFound("plan")
         }
         var changes = ColumnChanges(current: row)
@@ -82,7 +81,7 @@ extension Store {
         return ["plan": try plan(db, id: planId)]
     }
 
-    func plan(_ db: Database, id: Int64) throws -> JSONValue {
+    func plan(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
         guard let record = try RecordJSON.fetch(db, table: "subscriptions_plan", id: id) else { throw DomainError.notFound("plan") }
         return record
     }
@@ -96,8 +95,8 @@ extension Store {
         let periodDays: Int64
     }
 
-    static func terms(_ db: Database, planId: Int64) throws -> PlanTerms {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, product_id, name, price, period_days FROM subscriptions_plan WHERE id = ?",
+    static func terms(_ db: any SQLConnection, planId: Int64) throws -> PlanTerms {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, product_id, name, price, period_days FROM subscriptions_plan WHERE id = ?",
                                          arguments: [planId]) else { throw DomainError.notFound("plan") }
         return PlanTerms(id: try row.read("id"), productId: try row.read("product_id"), name: try row.read("name"), price: try row.read("price"),
                          periodDays: try row.read("period_days"))

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -41,12 +40,12 @@ public final class Store: Sendable {
     }
 
     /// `product.list`: active products by id; every product when `includeInactive`.
-    public func listProducts(_ db: Database, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
+    public func listProducts(_ db: any SQLConnection, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "store_product", page: page, where: includeInactive ? "1" : "is_active = 1")
     }
 
     /// `product.create`: `{product}`. Text columns default to empty, `isActive` to true.
-    public func createProduct(_ db: Database, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
+    public func createProduct(_ db: any SQLConnection, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
         try input.validate()
         guard let name = input.name else { throw DomainError.validation("value_required", field: "name") }
         try db.execute(sql: """
@@ -61,9 +60,9 @@ public final class Store: Sendable {
     }
 
     /// `product.update`: changes only the fields given (`extraData: null` clears it). `{product}`.
-    public func updateProduct(_ db: Database, admin: AuthUser, productId: Int64, _ input: ProductInput) throws -> JSONValue {
+    public func updateProduct(_ db: any SQLConnection, admin: AuthUser, productId: Int64, _ input: ProductInput) throws -> JSONValue {
         try input.validate()
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM store_product WHERE id = ?", arguments: [productId]) else {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM store_product WHERE id = ?", arguments: [productId]) else {
             throw DomainError.notFound("product")
         }
         var changes = ColumnChanges(current: row)
@@ -79,7 +78,7 @@ public final class Store: Sendable {
         return ["product": try product(db, id: productId)]
     }
 
-    func product(_ db: Database, id: Int64) throws -> JSONValue {
+    func product(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
         guard let record = try RecordJSON.fetch(db, table: "store_product", id: id) else { throw DomainError.notFound("product") }
         return record
     }
@@ -87,7 +86,7 @@ public final class Store: Sendable {
     /// The product a purchase or a voucher claim is for: `productId` when given (it must exist
     /// and be active), otherwise the only active product.
     /// - Throws: `product_required` (1000) when omitted while zero or several products are active.
-    static func activeProduct(_ db: Database, productId: Int64?) throws -> Int64 {
+    static func activeProduct(_ db: any SQLConnection, productId: Int64?) throws -> Int64 {
         if let productId {
             guard let active = try StoredBool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
                 throw DomainError.notFound("product")

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -11,7 +10,7 @@ import TobaStore
 extension Subscriptions {
     /// `subscription.renew` (admin `subscriptions.change_subscription`): `{subscription, history}`.
     /// `pricePaid` defaults to the plan's price. With `idempotencyKey`, Stripe's rule (per admin).
-    public func renew(_ db: Database, admin: AuthUser, userId: Int64, planId: Int64, pricePaid: Int64?,
+    public func renew(_ db: any SQLConnection, admin: AuthUser, userId: Int64, planId: Int64, pricePaid: Int64?,
                       idempotencyKey: String?) throws -> JSONValue {
         let params: JSONValue = [
             "userId": .number(JSONNumber(userId)), "planId": .number(JSONNumber(planId)),
@@ -24,14 +23,14 @@ extension Subscriptions {
                 throw DomainError.notFound("user")
             }
             let plan = try Store.terms(db, planId: planId)
-            let before = try Row.fetchOne(db, sql: """
+            let before = try StoredRow.fetchOne(db, sql: """
                 SELECT * FROM subscriptions_subscription WHERE user_id = ? AND product_id = ?
                 """, arguments: [userId, plan.productId])
             let result = try renew(db, userId: userId, plan: plan, pricePaid: pricePaid ?? plan.price, adminId: admin.id)
             let repr = "\(email) · \(plan.name)"
             if let before {
                 let changed = ["period_start", "period_end", "status", "plan_id", "group_id"].filter { column in
-                    (before[column] as DatabaseValue) != (result.row[column] as DatabaseValue)
+                    (before[column] ?? .null) != (result.row[column] ?? .null)
                 }
                 try AdminLog.write(db, userId: admin.id, model: ("subscriptions", "subscription"), objectId: result.id,
                                    repr: repr, action: .change, changedFields: changed, at: clock.now())
@@ -46,14 +45,14 @@ extension Subscriptions {
     struct Renewal {
         /// The subscription id, dashed.
         let id: String
-        let row: Row
+        let row: StoredRow
         let subscription: JSONValue
         let history: JSONValue
     }
 
     /// A paid renewal: `periodDays` more from `max(now, periodEnd)`, status `active`, the plan,
     /// group `paid` on the subscription and the user. `adminId` is nil for a settled payment.
-    func renew(_ db: Database, userId: Int64, plan: Store.PlanTerms, pricePaid: Int64, adminId: Int64?) throws -> Renewal {
+    func renew(_ db: any SQLConnection, userId: Int64, plan: Store.PlanTerms, pricePaid: Int64, adminId: Int64?) throws -> Renewal {
         let now = clock.now()
         try SubscriptionExpiry.apply(db, now: now, userId: userId)
         let paid = try SubscriptionExpiry.groupId(db, named: "paid")
@@ -68,7 +67,7 @@ extension Subscriptions {
     /// A voucher grant of `days`: a running subscription is extended by that long (its status,
     /// plan and group stay); a new or lapsed one becomes a `trial` of that long (group `trial`,
     /// no plan). History row with `price_paid` 0.
-    func grant(_ db: Database, userId: Int64, productId: Int64, days: Int64) throws -> Renewal {
+    func grant(_ db: any SQLConnection, userId: Int64, productId: Int64, days: Int64) throws -> Renewal {
         let now = clock.now()
         try SubscriptionExpiry.apply(db, now: now, userId: userId)
         let id: String
@@ -96,8 +95,8 @@ extension Subscriptions {
     }
 
     /// The (user, product) subscription while it runs (expiry already applied), else nil.
-    private func running(_ db: Database, userId: Int64, productId: Int64, now: Timestamp) throws -> Running? {
-        guard let row = try Row.fetchOne(db, sql: """
+    private func running(_ db: any SQLConnection, userId: Int64, productId: Int64, now: Timestamp) throws -> Running? {
+        guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT period_start, period_end, status, group_id FROM subscriptions_subscription
             WHERE user_id = ? AND product_id = ? AND status IN ('trial', 'active', 'canceled') AND period_end > ?
             """, arguments: [userId, productId, now]) else { return nil }
@@ -105,7 +104,7 @@ extension Subscriptions {
     }
 
     /// Inserts or updates the one (user, product) row. Returns its id (dashed).
-    private func store(_ db: Database, userId: Int64, productId: Int64, now: Timestamp, periodStart: Timestamp,
+    private func store(_ db: any SQLConnection, userId: Int64, productId: Int64, now: Timestamp, periodStart: Timestamp,
                        periodEnd: Timestamp, status: String, planId: Int64?, groupId: Int64?, keepsPlan: Bool) throws -> String {
         let newId = UUIDText.random().replacingOccurrences(of: "-", with: "")
         try db.execute(sql: """
@@ -122,7 +121,7 @@ extension Subscriptions {
         return UUIDText.dashed(id) ?? id
     }
 
-    private func finish(_ db: Database, id: String, userId: Int64, stretch: (start: Timestamp, end: Timestamp),
+    private func finish(_ db: any SQLConnection, id: String, userId: Int64, stretch: (start: Timestamp, end: Timestamp),
                         pricePaid: Int64, adminId: Int64?, groupId: Int64?, now: Timestamp) throws -> Renewal {
         try SubscriptionExpiry.settleGroups(db, userId: userId, now: now)
         try db.execute(sql: """
@@ -132,7 +131,7 @@ extension Subscriptions {
             """, arguments: [now, pricePaid, stretch.start, stretch.end, adminId, groupId, userId])
         let historyId = db.lastInsertedRowID
         let key = UUIDText.storage(id) ?? id
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM subscriptions_subscription WHERE id = ?", arguments: [key]) else {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM subscriptions_subscription WHERE id = ?", arguments: [key]) else {
             throw DomainError.notFound("subscription")
         }
         return Renewal(id: id, row: row, subscription: try RecordJSON.record(row, table: "subscriptions_subscription"),

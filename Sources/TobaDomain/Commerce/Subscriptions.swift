@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -13,7 +12,7 @@ public final class Subscriptions: Sendable {
     }
 
     /// `subscription.get`: `{subscriptions: [...]}`, the caller's, oldest first, optionally of one product.
-    public func mine(_ db: Database, user: AuthUser, productId: Int64?) throws -> JSONValue {
+    public func mine(_ db: any SQLConnection, user: AuthUser, productId: Int64?) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: user.id)
         let filter = productId == nil ? "" : " AND product_id = ?"
         let items = try RecordJSON.fetchAll(db, table: "subscriptions_subscription", sql: """
@@ -25,10 +24,10 @@ public final class Subscriptions: Sendable {
     /// `subscription.cancel`: the caller's running subscription of `productId` becomes
     /// `canceled`; access (and group `paid`, when it was paid) lasts until `periodEnd`.
     /// Canceling a canceled subscription again changes nothing. `{subscription}`.
-    public func cancel(_ db: Database, user: AuthUser, productId: Int64) throws -> JSONValue {
+    public func cancel(_ db: any SQLConnection, user: AuthUser, productId: Int64) throws -> JSONValue {
         let now = clock.now()
         try SubscriptionExpiry.apply(db, now: now, userId: user.id)
-        guard let row = try Row.fetchOne(db, sql: """
+        guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT id, status FROM subscriptions_subscription WHERE user_id = ? AND product_id = ?
             """, arguments: [user.id, productId]) else { throw DomainError.notFound("subscription") }
         let id: String = try row.read("id")
@@ -46,7 +45,7 @@ public final class Subscriptions: Sendable {
 
     /// `subscription.history`: the history rows of `userId` (the caller when nil), newest first.
     /// Another user's history needs admin `subscriptions.view_history`.
-    public func history(_ db: Database, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    public func history(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let target = userId ?? user.id
         if target != user.id {
             try PermissionChecker.requireAdmin(db, user, "subscriptions.view_history")
@@ -55,7 +54,7 @@ public final class Subscriptions: Sendable {
                               where: "user_id = ?", arguments: [target])
     }
 
-    func subscription(_ db: Database, id: String) throws -> JSONValue {
+    func subscription(_ db: any SQLConnection, id: String) throws -> JSONValue {
         guard let record = try RecordJSON.fetch(db, table: "subscriptions_subscription", id: id) else {
             throw DomainError.notFound("subscription")
         }

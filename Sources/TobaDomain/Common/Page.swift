@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -48,8 +47,8 @@ public enum Page {
 
     /// `{"items": [...], "nextCursor": string|null}` of `table` rows matching `where`.
     public static func fetch(
-        _ db: Database, table: String, page: PageRequest, order: Order = .ascending(column: "id"),
-        key: String = "id", where condition: String = "1", arguments: StatementArguments = [],
+        _ db: any SQLConnection, table: String, page: PageRequest, order: Order = .ascending(column: "id"),
+        key: String = "id", where condition: String = "1", arguments: SQLArguments = [],
         transform: (JSONValue) throws -> JSONValue = { $0 }
     ) throws -> JSONValue {
         let column = order.column
@@ -65,24 +64,24 @@ public enum Page {
         }
         let (direction, keyDirection) = (order.isDescending ? "DESC" : "ASC", order.isKeyDescending ? "DESC" : "ASC")
         sql += " ORDER BY \"\(column)\" \(direction), \"\(key)\" \(keyDirection) LIMIT \(page.limit + 1)"
-        let rows = try Row.fetchAll(db, sql: sql, arguments: args)
+        let rows = try StoredRow.fetchAll(db, sql: sql, arguments: args)
         let visible = rows.prefix(page.limit)
         var next: JSONValue = .null
         if rows.count > page.limit, let last = visible.last {
-            next = .string(encode(last[column] as DatabaseValue, last[key] as DatabaseValue))
+            next = .string(encode(last[column] ?? .null, last[key] ?? .null))
         }
         let items = try visible.map { try transform(try RecordJSON.record($0, table: table)) }
         return ["items": .array(items), "nextCursor": next]
     }
 
-    static func encode(_ sortValue: DatabaseValue, _ keyValue: DatabaseValue) -> String {
+    static func encode(_ sortValue: SQLValue, _ keyValue: SQLValue) -> String {
         let json = JSONWriter.bytes([jsonValue(sortValue), jsonValue(keyValue)])
         return Data(json).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ cursor: String) -> (DatabaseValue, DatabaseValue)? {
+    static func decode(_ cursor: String) -> (SQLValue, SQLValue)? {
         var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.count % 4 != 0 { text += "=" }
         guard cursor.count <= 1024, let data = Data(base64Encoded: text),
@@ -92,19 +91,19 @@ public enum Page {
         return (a, b)
     }
 
-    private static func jsonValue(_ value: DatabaseValue) -> JSONValue {
-        switch value.storage {
-        case .int64(let i): .number(JSONNumber(i))
-        case .string(let s): .string(s)
-        case .double(let d): JSONNumber(d).map(JSONValue.number) ?? .null
+    private static func jsonValue(_ value: SQLValue) -> JSONValue {
+        switch value {
+        case .integer(let i): .number(JSONNumber(i))
+        case .text(let s): .string(s)
+        case .real(let d): JSONNumber(d).map(JSONValue.number) ?? .null
         default: .null
         }
     }
 
-    private static func databaseValue(_ value: JSONValue) -> DatabaseValue? {
+    private static func databaseValue(_ value: JSONValue) -> SQLValue? {
         switch value {
-        case .number(let n): n.int64.map { $0.databaseValue } ?? n.double.map { $0.databaseValue }
-        case .string(let s): s.databaseValue
+        case .number(let n): n.int64.map { $0.sqlValue } ?? n.double.map { $0.sqlValue }
+        case .string(let s): s.sqlValue
         case .null: .null
         default: nil
         }

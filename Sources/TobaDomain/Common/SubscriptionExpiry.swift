@@ -1,4 +1,3 @@
-import GRDB
 import TobaStore
 
 /// The expiry rule of §8.6, applied on every read that shows subscriptions or groups and by the
@@ -12,9 +11,9 @@ public enum SubscriptionExpiry {
     /// - Parameter userId: only this user's subscriptions, or all when nil.
     /// - Returns: the number of subscriptions that expired now.
     @discardableResult
-    public static func apply(_ db: Database, now: Timestamp, userId: Int64? = nil) throws -> Int {
+    public static func apply(_ db: any SQLConnection, now: Timestamp, userId: Int64? = nil) throws -> Int {
         let scope = userId == nil ? "" : " AND user_id = ?"
-        let args: StatementArguments = userId.map { [$0] } ?? []
+        let args: SQLArguments = userId.map { [$0] } ?? []
         // Only user ids that are integers: another program's text there would read as 0 and
         // make `settleGroups` write a membership of a user who does not exist.
         let affected = try Int64.fetchAll(db, sql: """
@@ -34,7 +33,7 @@ public enum SubscriptionExpiry {
 
     /// The user's groups follow their subscriptions: in `paid` (and out of `trial`) while a paid
     /// subscription runs; otherwise in `trial` (and out of `paid`). Other groups are left alone.
-    public static func settleGroups(_ db: Database, userId: Int64, now: Timestamp) throws {
+    public static func settleGroups(_ db: any SQLConnection, userId: Int64, now: Timestamp) throws {
         let paid = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM subscriptions_subscription
                            WHERE user_id = ? AND period_end > ? AND (status = 'active'
@@ -50,7 +49,7 @@ public enum SubscriptionExpiry {
     }
 
     /// The id of a built-in group (`trial`, `paid`, `admin`), seeded at migration.
-    public static func groupId(_ db: Database, named name: String) throws -> Int64 {
+    public static func groupId(_ db: any SQLConnection, named name: String) throws -> Int64 {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
             throw DomainError.notFound("group \(name)")
         }

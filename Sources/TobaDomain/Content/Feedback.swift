@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -28,7 +27,7 @@ public final class Feedback: Sendable {
     }
 
     /// `feedback.submit` → `{feedback}`, from the caller, now.
-    public func submit(_ db: Database, user: AuthUser, _ s: Submission) throws -> JSONValue {
+    public func submit(_ db: any SQLConnection, user: AuthUser, _ s: Submission) throws -> JSONValue {
         for (value, field, max) in [(s.satisfaction, "satisfaction", 20), (s.type, "type", 20), (s.page, "page", 40)] {
             try Validate.nonBlank(value, field: field)
             try Validate.length(value, max: max, field: field)
@@ -46,9 +45,9 @@ public final class Feedback: Sendable {
 
     /// `feedback.list` (admin `feedback.view_feedback`): a page of feedback, newest first,
     /// optionally only of one `type` and one `page` (exact matches).
-    public func list(_ db: Database, type: String?, page pageFilter: String?, page: PageRequest) throws -> JSONValue {
+    public func list(_ db: any SQLConnection, type: String?, page pageFilter: String?, page: PageRequest) throws -> JSONValue {
         var conditions = ["1"]
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let type {
             conditions.append("type = ?")
             arguments += [type]

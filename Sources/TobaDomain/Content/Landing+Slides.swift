@@ -1,21 +1,20 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
 extension Landing {
     /// `landing.slide.create` (admin `landing.add_swiperslide`) → `{slide}`: a new slide with a
     /// new UUID. It shows on the landing page once `landing.arrange` places it.
-    public func createSlide(_ db: Database, admin: AuthUser, _ change: SlideChange) throws -> JSONValue {
+    public func createSlide(_ db: any SQLConnection, admin: AuthUser, _ change: SlideChange) throws -> JSONValue {
         try Validate.nonBlank(change.texts["title"] ?? "", field: "title")
         let columns = try change.columns(defaults: true)
         try checkEventWindow(columns, stored: nil)
         let id = UUIDText.storage(UUIDText.random())!
         let now = clock.now()
-        let all = [("id", id.databaseValue)] + columns + [("created_at", now.databaseValue), ("updated_at", now.databaseValue)]
+        let all = [("id", id.sqlValue)] + columns + [("created_at", now.sqlValue), ("updated_at", now.sqlValue)]
         try db.execute(sql: """
             INSERT INTO landing_swiperslide (\(all.map { "\"\($0.0)\"" }.joined(separator: ", ")))
             VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
-            """, arguments: StatementArguments(all.map(\.1)))
+            """, arguments: SQLArguments(all.map(\.1)))
         try AdminLog.write(db, userId: admin.id, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
                            repr: change.texts["title"] ?? "", action: .addition, at: now)
         return ["slide": try slide(db, id: id)]
@@ -23,10 +22,10 @@ extension Landing {
 
     /// `landing.slide.update` (admin `landing.change_swiperslide`) → `{slide}`: writes the fields
     /// whose value differs from the stored one (then `updated_at` too) and logs their columns.
-    public func updateSlide(_ db: Database, admin: AuthUser, slideId: String, _ change: SlideChange) throws -> JSONValue {
+    public func updateSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String, _ change: SlideChange) throws -> JSONValue {
         let id = try storedId(db, slideId)
         if let title = change.texts["title"] { try Validate.nonBlank(title, field: "title") }
-        guard let stored = try Row.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id]) else {
+        guard let stored = try StoredRow.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id]) else {
             throw DomainError.notFound("slide")
         }
         var changes = ColumnChanges(current: stored)
@@ -35,7 +34,7 @@ extension Landing {
         try checkEventWindow(changed, stored: stored)
         guard !changed.isEmpty else { return ["slide": try slide(db, id: id)] }
         let now = clock.now()
-        try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.databaseValue)],
+        try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.sqlValue)],
                                 admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
                                 repr: try change.texts["title"] ?? stored.read("title"), at: now)
         return ["slide": try slide(db, id: id)]
@@ -43,7 +42,7 @@ extension Landing {
 
     /// `landing.slide.delete` (admin `landing.delete_swiperslide`) → `{deleted: true, slideId}`;
     /// the slide's swiper entries go with it.
-    public func deleteSlide(_ db: Database, admin: AuthUser, slideId: String) throws -> JSONValue {
+    public func deleteSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String) throws -> JSONValue {
         let id = try storedId(db, slideId)
         let title = try String.fetchOne(db, sql: "SELECT title FROM landing_swiperslide WHERE id = ?", arguments: [id]) ?? ""
         try db.execute(sql: "DELETE FROM landing_swiper WHERE slide_id = ?", arguments: [id])
@@ -54,22 +53,22 @@ extension Landing {
     }
 
     /// The stored (32 hex) id of an existing slide; Not found otherwise.
-    private func storedId(_ db: Database, _ slideId: String) throws -> String {
+    private func storedId(_ db: any SQLConnection, _ slideId: String) throws -> String {
         guard let id = UUIDText.storage(slideId),
               try Bool.fetchOne(db, sql: "SELECT 1 FROM landing_swiperslide WHERE id = ?", arguments: [id]) == true
         else { throw DomainError.notFound("slide") }
         return id
     }
 
-    private func slide(_ db: Database, id: String) throws -> JSONValue {
+    private func slide(_ db: any SQLConnection, id: String) throws -> JSONValue {
         guard let record = try RecordJSON.fetch(db, table: "landing_swiperslide", id: id) else { throw DomainError.notFound("slide") }
         return record
     }
 
     /// An event may not end before it starts (`invalid_window`, field `eventEnd`).
-    private func checkEventWindow(_ columns: [(String, DatabaseValue)], stored: Row?) throws {
+    private func checkEventWindow(_ columns: [(String, SQLValue)], stored: StoredRow?) throws {
         func current(_ column: String) throws -> Timestamp? {
-            if let given = columns.first(where: { $0.0 == column }) { return Timestamp.fromDatabaseValue(given.1) }
+            if let given = columns.first(where: { $0.0 == column }) { return Timestamp.decode(given.1) }
             return try stored?.read(column, as: Timestamp?.self)
         }
         if let start = try current("event_start"), let end = try current("event_end"), end < start {

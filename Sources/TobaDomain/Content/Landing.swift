@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -13,7 +12,7 @@ public final class Landing: Sendable {
 
     /// `landing.list` → a page of the active slides with a shown swiper entry, in swiper
     /// `order`, each with its `order` (keyset pagination on the swiper's `order`).
-    public func list(_ db: Database, page: PageRequest) throws -> JSONValue {
+    public func list(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "landing_swiper", page: page, order: .ascending(column: "order"), key: "order",
                        where: "is_show = 1 AND slide_id IN (SELECT id FROM landing_swiperslide WHERE is_active = 1)") { entry in
             guard let entry = entry.objectValue, let id = entry["slideId"]?.stringValue.flatMap(UUIDText.storage),
@@ -40,7 +39,7 @@ public final class Landing: Sendable {
     /// swiper's primary key): an unchanged row is left alone, a changed one updated and logged
     /// as a change, a new one logged as an addition, a row beyond the new end deleted and logged.
     /// - Throws: Not found for an unknown slide; `duplicate_slide` (field `slides`) for a repeat.
-    public func arrange(_ db: Database, admin: AuthUser, _ placements: [Placement]) throws -> JSONValue {
+    public func arrange(_ db: any SQLConnection, admin: AuthUser, _ placements: [Placement]) throws -> JSONValue {
         var wanted: [(slide: String, show: Bool)] = []
         for placement in placements {
             guard let id = UUIDText.storage(placement.slideId),
@@ -51,7 +50,7 @@ public final class Landing: Sendable {
         }
         let now = clock.now()
         var stored: [Int64: (slide: String, show: Bool)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT \"order\", is_show, slide_id FROM landing_swiper") {
+        for row in try StoredRow.fetchAll(db, sql: "SELECT \"order\", is_show, slide_id FROM landing_swiper") {
             stored[try row.read("order")] = (try row.read("slide_id"), try row.read("is_show"))
         }
         func log(_ order: Int64, _ slide: String, _ action: AdminLog.Action, _ fields: [String] = []) throws {

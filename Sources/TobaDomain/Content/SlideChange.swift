@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -30,22 +29,22 @@ extension Landing {
 
         /// The columns to write, as `(column, value)`, for the fields given; `defaults` adds
         /// every other writable column with its default (a new slide).
-        func columns(defaults: Bool) throws(DomainError) -> [(String, DatabaseValue)] {
+        func columns(defaults: Bool) throws(DomainError) -> [(String, SQLValue)] {
             let table = SchemaCatalog.table("landing_swiperslide")
-            var out: [(String, DatabaseValue)] = []
+            var out: [(String, SQLValue)] = []
             for (parameter, column) in Self.textColumns {
                 if let text = texts[parameter] {
                     if let max = table[column: column]?.maxLength { try Validate.length(text, max: max, field: parameter) }
-                    out.append((column, text.databaseValue))
+                    out.append((column, text.sqlValue))
                 } else if defaults {
-                    out.append((column, "".databaseValue))
+                    out.append((column, "".sqlValue))
                 }
             }
-            func add(_ column: String, _ value: DatabaseValue?, default fallback: DatabaseValue) {
+            func add(_ column: String, _ value: SQLValue?, default fallback: SQLValue) {
                 if let value { out.append((column, value)) } else if defaults { out.append((column, fallback)) }
             }
-            add("event_is_online", eventIsOnline?.databaseValue, default: false.databaseValue)
-            add("is_active", isActive?.databaseValue, default: true.databaseValue)
+            add("event_is_online", eventIsOnline?.sqlValue, default: false.sqlValue)
+            add("is_active", isActive?.sqlValue, default: true.sqlValue)
             add("event_start", Self.value(eventStart), default: .null)
             add("event_end", Self.value(eventEnd), default: .null)
             if let duration = videoDuration.value, !(0...Int64(Int32.max)).contains(duration) {
@@ -56,11 +55,11 @@ extension Landing {
             return out
         }
 
-        static func value<T: DatabaseValueConvertible>(_ patch: Patch<T>) -> DatabaseValue? {
+        static func value<T: SQLValueConvertible>(_ patch: Patch<T>) -> SQLValue? {
             switch patch {
             case .absent: nil
             case .null: .null
-            case .value(let v): v.databaseValue
+            case .value(let v): v.sqlValue
             }
         }
     }

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -43,7 +42,7 @@ extension Devices {
     struct CheckedRegistration {
         struct Column {
             let name: String
-            let value: DatabaseValue
+            let value: SQLValue
             /// Given by the caller (or always written): an update of a known device writes only these.
             let given: Bool
         }
@@ -71,10 +70,10 @@ extension Devices {
         typealias Column = CheckedRegistration.Column
         var missing: String?
         var columns: [Column] = [
-            Column(name: "registration_id", value: r.registrationId.databaseValue, given: true),
-            Column(name: "active", value: (r.active ?? true).databaseValue, given: true),
-            Column(name: "name", value: r.name.databaseValue, given: r.name != nil),
-            Column(name: "application_id", value: r.applicationId.databaseValue, given: r.applicationId != nil),
+            Column(name: "registration_id", value: r.registrationId.sqlValue, given: true),
+            Column(name: "active", value: (r.active ?? true).sqlValue, given: true),
+            Column(name: "name", value: r.name.sqlValue, given: r.name != nil),
+            Column(name: "application_id", value: r.applicationId.sqlValue, given: r.applicationId != nil),
         ]
         switch kind {
         case .apns, .wns:
@@ -83,7 +82,7 @@ extension Devices {
             columns.append(Column(name: "device_id", value: try gcmDeviceId(r.deviceId), given: r.deviceId != nil))
             let type = r.cloudMessageType ?? "FCM"
             guard DeviceKind.cloudMessageTypes.contains(type) else { throw DomainError.validation("invalid_choice", field: "cloudMessageType") }
-            columns.append(Column(name: "cloud_message_type", value: type.databaseValue, given: r.cloudMessageType != nil))
+            columns.append(Column(name: "cloud_message_type", value: type.sqlValue, given: r.cloudMessageType != nil))
         case .webpush:
             let browser = r.browser ?? "CHROME"
             guard DeviceKind.browsers.contains(browser) else { throw DomainError.validation("invalid_choice", field: "browser") }
@@ -91,9 +90,9 @@ extension Devices {
                 guard let value else { missing = missing ?? field; continue }
                 if value.isEmpty { throw DomainError.validation("value_required", field: field) }
                 try Validate.length(value, max: max, field: field)
-                columns.append(Column(name: field, value: value.databaseValue, given: true))
+                columns.append(Column(name: field, value: value.sqlValue, given: true))
             }
-            columns.append(Column(name: "browser", value: browser.databaseValue, given: r.browser != nil))
+            columns.append(Column(name: "browser", value: browser.sqlValue, given: r.browser != nil))
         }
         return CheckedRegistration(kind: kind, registrationId: r.registrationId, columns: columns, missingForNewDevice: missing)
     }
@@ -110,26 +109,26 @@ extension Devices {
     }
 
     /// APNS and WNS device ids are UUIDs, stored as 32 hex characters.
-    static func uuidDeviceId(_ value: JSONValue?) throws(DomainError) -> DatabaseValue {
+    static func uuidDeviceId(_ value: JSONValue?) throws(DomainError) -> SQLValue {
         guard let value else { return .null }
         guard let text = value.stringValue, let storage = UUIDText.storage(text) else {
             throw DomainError.validation("invalid_device_id", field: "deviceId")
         }
-        return storage.databaseValue
+        return storage.sqlValue
     }
 
     /// GCM device ids are unsigned 64-bit integers, given as a JSON integer or, as
     /// django-push-notifications' `HexIntegerField` takes them, a hex string (`0x` optional).
     /// Like that field on SQLite and PostgreSQL, values of 2^63 and more are stored as their
     /// signed 64-bit two's complement.
-    static func gcmDeviceId(_ value: JSONValue?) throws(DomainError) -> DatabaseValue {
+    static func gcmDeviceId(_ value: JSONValue?) throws(DomainError) -> SQLValue {
         guard let value else { return .null }
-        if let number = value.int64Value, number >= 0 { return number.databaseValue }
+        if let number = value.int64Value, number >= 0 { return number.sqlValue }
         if let text = value.stringValue {
             let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? text.dropFirst(2) : Substring(text)
             if (1...16).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isHexDigit }),
                let unsigned = UInt64(digits, radix: 16) {
-                return Int64(bitPattern: unsigned).databaseValue
+                return Int64(bitPattern: unsigned).sqlValue
             }
         }
         throw DomainError.validation("invalid_device_id", field: "deviceId")

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -15,7 +14,7 @@ public final class Devices: Sendable {
     /// `device.register` → `{device}`. A known registration id of the same kind is updated (the
     /// values given, `active` always); for APNS, GCM and WNS a device with another id replaces
     /// the caller's previous one. A new web-push device needs `p256dh` and `auth`.
-    public func register(_ db: Database, user: AuthUser, _ registration: Registration) throws -> JSONValue {
+    public func register(_ db: any SQLConnection, user: AuthUser, _ registration: Registration) throws -> JSONValue {
         let checked = try Self.check(registration)
         let kind = checked.kind
         let table = kind.table
@@ -23,7 +22,7 @@ public final class Devices: Sendable {
         if kind.onePerUser {
             // The id now belongs to the caller: no other user's device of this kind keeps it.
             try db.execute(sql: "DELETE FROM \(table) WHERE registration_id = ? AND user_id IS NOT ?", arguments: [regId, user.id])
-            if let mine = try Row.fetchOne(db, sql: "SELECT id, registration_id FROM \(table) WHERE user_id = ?", arguments: [user.id]) {
+            if let mine = try StoredRow.fetchOne(db, sql: "SELECT id, registration_id FROM \(table) WHERE user_id = ?", arguments: [user.id]) {
                 if try mine.read("registration_id", as: String.self) == regId {
                     return try update(db, kind: kind, id: try mine.read("id"), userId: user.id, checked.updateColumns)
                 }
@@ -37,26 +36,26 @@ public final class Devices: Sendable {
         let names = (columns.map(\.name) + ["user_id", "date_created"]).map { "\"\($0)\"" }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
         try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-                       arguments: StatementArguments(columns.map(\.value) + [user.id.databaseValue, clock.now().databaseValue]))
+                       arguments: SQLArguments(columns.map(\.value) + [user.id.sqlValue, clock.now().sqlValue]))
         return ["device": try record(db, kind: kind, id: db.lastInsertedRowID)]
     }
 
-    private func update(_ db: Database, kind: DeviceKind, id: Int64, userId: Int64,
+    private func update(_ db: any SQLConnection, kind: DeviceKind, id: Int64, userId: Int64,
                         _ columns: [CheckedRegistration.Column]) throws -> JSONValue {
         let sets = (columns.map(\.name) + ["user_id"]).map { "\"\($0)\" = ?" }.joined(separator: ", ")
         try db.execute(sql: "UPDATE \(kind.table) SET \(sets) WHERE id = ?",
-                       arguments: StatementArguments(columns.map(\.value) + [userId.databaseValue, id.databaseValue]))
+                       arguments: SQLArguments(columns.map(\.value) + [userId.sqlValue, id.sqlValue]))
         return ["device": try record(db, kind: kind, id: id)]
     }
 
     /// `device.list` → a page of every device of the caller, by kind (apns, gcm, webpush, wns) then id.
-    public func list(_ db: Database, user: AuthUser, page: PageRequest) throws -> JSONValue {
+    public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
         try devices(db, userId: user.id, activeOnly: false, page: page)
     }
 
     /// `device.unregister` → `{deleted: true, device}`. Not found unless the caller owns a device
     /// of that kind with that registration id.
-    public func unregister(_ db: Database, user: AuthUser, kind choice: String, registrationId: String) throws -> JSONValue {
+    public func unregister(_ db: any SQLConnection, user: AuthUser, kind choice: String, registrationId: String) throws -> JSONValue {
         let kind = try DeviceKind(choice: choice)
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(kind.table) WHERE registration_id = ? AND user_id = ?",
                                           arguments: [registrationId, user.id])
@@ -69,7 +68,7 @@ public final class Devices: Sendable {
     /// `device.targets` (admin `push_notifications.view_gcmdevice`) → a page of the active devices
     /// of an active user, in the order of `device.list`. An inactive (deactivated or deleted) user
     /// is sent nothing, so has no targets.
-    public func targets(_ db: Database, userId: Int64, page: PageRequest) throws -> JSONValue {
+    public func targets(_ db: any SQLConnection, userId: Int64, page: PageRequest) throws -> JSONValue {
         guard let active = try StoredBool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }
@@ -78,11 +77,11 @@ public final class Devices: Sendable {
 
     /// `{items, nextCursor}` over the four device tables in kind order, then id: keyset
     /// pagination whose cursor is (rank of the kind, id). A nil page is an empty one.
-    func devices(_ db: Database, userId: Int64, activeOnly: Bool, page: PageRequest?) throws -> JSONValue {
+    func devices(_ db: any SQLConnection, userId: Int64, activeOnly: Bool, page: PageRequest?) throws -> JSONValue {
         guard let page else { return ["items": [], "nextCursor": .null] }
         var after: (rank: Int, id: Int64)?
         if let cursor = page.cursor {
-            guard let (rank, id) = Page.decode(cursor), let rank = Int.fromDatabaseValue(rank), let id = Int64.fromDatabaseValue(id) else {
+            guard let (rank, id) = Page.decode(cursor), let rank = Int.decode(rank), let id = Int64.decode(id) else {
                 throw DomainError.validation("invalid_cursor", field: "cursor")
             }
             after = (rank, id)
@@ -90,7 +89,7 @@ public final class Devices: Sendable {
         var found: [(rank: Int, id: Int64, record: JSONValue)] = []
         for (rank, kind) in DeviceKind.allCases.enumerated() where found.count <= page.limit && rank >= after?.rank ?? 0 {
             let afterId = after?.rank == rank ? after?.id : nil
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try StoredRow.fetchAll(db, sql: """
                 SELECT * FROM \(kind.table) WHERE user_id = ? AND (? IS NULL OR id > ?) \(activeOnly ? "AND active = 1" : "")
                 ORDER BY id LIMIT \(page.limit + 1 - found.count)
                 """, arguments: [userId, afterId, afterId])
@@ -99,12 +98,12 @@ public final class Devices: Sendable {
         let visible = found.prefix(page.limit)
         var next: JSONValue = .null
         if found.count > page.limit, let last = visible.last {
-            next = .string(Page.encode(last.rank.databaseValue, last.id.databaseValue))
+            next = .string(Page.encode(last.rank.sqlValue, last.id.sqlValue))
         }
         return ["items": .array(visible.map(\.record)), "nextCursor": next]
     }
 
-    func record(_ db: Database, kind: DeviceKind, id: Int64) throws -> JSONValue {
+    func record(_ db: any SQLConnection, kind: DeviceKind, id: Int64) throws -> JSONValue {
         guard let row = try RecordJSON.fetch(db, table: kind.table, id: id) else { throw DomainError.notFound("device") }
         return Self.tagged(row, kind)
     }

@@ -1,16 +1,15 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
 extension Admin {
     /// `group.list`: groups by id, each with its `permissionIds`.
-    public func listGroups(_ db: Database, page: PageRequest) throws -> JSONValue {
+    public func listGroups(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "auth_group", page: page) { try groupRecord($0, db) }
     }
 
     /// `group.create` → `{group}`. Names are stripped, unique (`group_name_taken`), at most 150
     /// characters; a non-superuser gives the group only permissions they hold.
-    public func createGroup(_ db: Database, admin: AuthUser, name raw: String, permissionIds: [Int64]?) throws -> JSONValue {
+    public func createGroup(_ db: any SQLConnection, admin: AuthUser, name raw: String, permissionIds: [Int64]?) throws -> JSONValue {
         let name = try Validate.text(raw, max: 150, field: "name")
         try requireFreeGroupName(db, name, except: nil)
         let permissions = try existingIds(db, table: "auth_permission", permissionIds ?? [], what: "permission")
@@ -26,7 +25,7 @@ extension Admin {
     /// `group.update` → `{group, changed}`: renames it and/or replaces its permissions. The
     /// built-in groups `admin`, `trial` and `paid` keep their names (`group_builtin`): other
     /// domains find them by name.
-    public func updateGroup(_ db: Database, admin: AuthUser, groupId: Int64, name raw: String?, permissionIds: [Int64]?) throws -> JSONValue {
+    public func updateGroup(_ db: any SQLConnection, admin: AuthUser, groupId: Int64, name raw: String?, permissionIds: [Int64]?) throws -> JSONValue {
         guard let current = try String.fetchOne(db, sql: "SELECT name FROM auth_group WHERE id = ?", arguments: [groupId]) else {
             throw DomainError.notFound("group")
         }
@@ -52,7 +51,7 @@ extension Admin {
         return ["group": try groupRecord(db, id: groupId), "changed": .array(changed.map(JSONValue.string))]
     }
 
-    private func requireFreeGroupName(_ db: Database, _ name: String, except id: Int64?) throws {
+    private func requireFreeGroupName(_ db: any SQLConnection, _ name: String, except id: Int64?) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM auth_group WHERE name = ? AND id IS NOT ?", arguments: [name, id]) == true {
             throw DomainError(.conflict, "group_name_taken", ["field": "name"])
         }
@@ -60,10 +59,10 @@ extension Admin {
 
     /// `permission.list`: permissions by id, optionally of one app, each with `appLabel`,
     /// `model` and the dotted `permission` string.
-    public func listPermissions(_ db: Database, appLabel: String?, page: PageRequest) throws -> JSONValue {
+    public func listPermissions(_ db: any SQLConnection, appLabel: String?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
         var condition = "1"
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let appLabel {
             condition = "content_type_id IN (SELECT id FROM django_content_type WHERE app_label = ?)"
             arguments = [appLabel]

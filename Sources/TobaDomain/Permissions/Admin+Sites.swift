@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -6,7 +5,7 @@ extension Admin {
     /// `admin.log.list`: `django_admin_log` rows, newest first (`action_time`, then id), of one
     /// acting user or all. `changeMessage` is the JSON value stored (a legacy plain-text message
     /// stays a string); `appLabel` and `model` name the changed object's content type.
-    public func listLog(_ db: Database, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    public func listLog(_ db: any SQLConnection, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
         return try Page.fetch(db, table: "django_admin_log", page: page, order: .newestFirst(column: "action_time"),
                               where: userId == nil ? "1" : "user_id = ?", arguments: userId.map { [$0] } ?? []) { record in
@@ -22,13 +21,13 @@ extension Admin {
     }
 
     /// `site.list`: sites by id.
-    public func listSites(_ db: Database, page: PageRequest) throws -> JSONValue {
+    public func listSites(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "django_site", page: page)
     }
 
     /// `site.create` → `{site}` (not in §8.4, which has only list and update; social apps link to
     /// sites, so an admin needs a way to add one).
-    public func createSite(_ db: Database, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
+    public func createSite(_ db: any SQLConnection, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
         let domain = try cleanDomain(db, raw, siteId: nil)
         let name = try Validate.text(rawName, max: 50, field: "name")
         try db.execute(sql: "INSERT INTO django_site (domain, name) VALUES (?, ?)", arguments: [domain, name])
@@ -39,8 +38,8 @@ extension Admin {
     }
 
     /// `site.update` → `{site, changed}`.
-    public func updateSite(_ db: Database, admin: AuthUser, siteId: Int64, domain raw: String?, name rawName: String?) throws -> JSONValue {
-        guard let row = try Row.fetchOne(db, sql: "SELECT domain, name FROM django_site WHERE id = ?", arguments: [siteId]) else {
+    public func updateSite(_ db: any SQLConnection, admin: AuthUser, siteId: Int64, domain raw: String?, name rawName: String?) throws -> JSONValue {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT domain, name FROM django_site WHERE id = ?", arguments: [siteId]) else {
             throw DomainError.notFound("site")
         }
         let domain = try raw.map { try cleanDomain(db, $0, siteId: siteId) }
@@ -60,7 +59,7 @@ extension Admin {
     }
 
     /// Django's site domain rules: at most 100 characters, no whitespace, unique (`site_domain_taken`).
-    private func cleanDomain(_ db: Database, _ raw: String, siteId: Int64?) throws -> String {
+    private func cleanDomain(_ db: any SQLConnection, _ raw: String, siteId: Int64?) throws -> String {
         let domain = try Validate.text(raw, max: 100, field: "domain")
         if domain.contains(where: \.isWhitespace) { throw DomainError.validation("domain_invalid", field: "domain") }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM django_site WHERE domain = ? AND id IS NOT ?", arguments: [domain, siteId]) == true {

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import TobaRPC
 import TobaStore
 
 extension Admin {
     /// `auth.hasPerm`: Django's `user.has_perm(permission)` for the caller. `{allowed}`.
-    public func hasPerm(_ db: Database, user: AuthUser, permission: String) throws -> JSONValue {
+    public func hasPerm(_ db: any SQLConnection, user: AuthUser, permission: String) throws -> JSONValue {
         ["allowed": .bool(try PermissionChecker.hasPerm(db, userId: user.id, permission: permission))]
     }
 
@@ -28,10 +27,10 @@ extension Admin {
 
     /// `admin.user.list`: user records by id. `query` matches a substring of the email, first or
     /// last name, case-insensitively (ASCII letters, as Django's `icontains` on SQLite).
-    public func listUsers(_ db: Database, filter: UserFilter, page: PageRequest) throws -> JSONValue {
+    public func listUsers(_ db: any SQLConnection, filter: UserFilter, page: PageRequest) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now())
         var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), query.unicodeScalars.count > Self.longestSearched {
             // Longer than any value searched, it matches nothing; as a LIKE pattern (over
             // SQLite's 50,000-byte limit) it would not even run.
@@ -61,7 +60,7 @@ extension Admin {
     /// `admin.user.get`: `{user, profile, emails, groups, userPermissions, permissions}`:
     /// `userPermissions` are the permissions given to the user directly (records as in
     /// `permission.list`), `permissions` every permission `has_perm` grants (as in `user.me`).
-    public func getUser(_ db: Database, userId: Int64) throws -> JSONValue {
+    public func getUser(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: userId)
         let user = try userRecord(db, id: userId)
         return [
@@ -74,7 +73,7 @@ extension Admin {
         ]
     }
 
-    func directPermissions(_ db: Database, userId: Int64) throws -> JSONValue {
+    func directPermissions(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         let types = try contentTypes(db)
         let records = try RecordJSON.fetchAll(db, table: "auth_permission", sql: """
             SELECT p.* FROM auth_permission p JOIN users_user_user_permissions up ON up.permission_id = p.id
@@ -111,8 +110,8 @@ extension Admin {
     /// - a non-superuser grants (directly or through a newly given group) only permissions they
     ///   hold themselves (`permission_denied` naming the first one they lack).
     /// Deactivating revokes every session of the user.
-    public func updateUser(_ db: Database, admin: AuthUser, userId: Int64, change: UserChange) throws -> JSONValue {
-        guard let row = try Row.fetchOne(db, sql: """
+    public func updateUser(_ db: any SQLConnection, admin: AuthUser, userId: Int64, change: UserChange) throws -> JSONValue {
+        guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
             """, arguments: [userId])
         else { throw DomainError.notFound("user") }
@@ -159,7 +158,7 @@ extension Admin {
     }
 
     /// The permissions the change newly gives `userId`, directly or through a new group.
-    private func newlyGranted(_ db: Database, userId: Int64, groupIds: [Int64]?, permissionIds: [Int64]?) throws -> [Int64] {
+    private func newlyGranted(_ db: any SQLConnection, userId: Int64, groupIds: [Int64]?, permissionIds: [Int64]?) throws -> [Int64] {
         var granted: [Int64] = []
         if let permissionIds {
             let current = Set(try Int64.fetchAll(db, sql: "SELECT permission_id FROM users_user_user_permissions WHERE user_id = ?",

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -21,13 +20,13 @@ public final class Admin: Sendable {
 
     // MARK: Shared reads
 
-    func userRecord(_ db: Database, id: Int64) throws -> JSONValue {
+    func userRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
         guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
         return user
     }
 
     /// A group record with `permissionIds` (ascending).
-    func groupRecord(_ record: JSONValue, _ db: Database) throws -> JSONValue {
+    func groupRecord(_ record: JSONValue, _ db: any SQLConnection) throws -> JSONValue {
         guard var object = record.objectValue, let id = object["id"]?.int64Value else { return record }
         let ids = try Int64.fetchAll(db, sql: """
             SELECT permission_id FROM auth_group_permissions WHERE group_id = ? ORDER BY permission_id
@@ -36,13 +35,13 @@ public final class Admin: Sendable {
         return .object(object)
     }
 
-    func groupRecord(_ db: Database, id: Int64) throws -> JSONValue {
+    func groupRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
         guard let group = try RecordJSON.fetch(db, table: "auth_group", id: id) else { throw DomainError.notFound("group") }
         return try groupRecord(group, db)
     }
 
     /// The groups of a user, by id, each with its `permissionIds`.
-    func groupRecords(_ db: Database, userId: Int64) throws -> JSONValue {
+    func groupRecords(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
             SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
             """, arguments: [userId])
@@ -50,9 +49,9 @@ public final class Admin: Sendable {
     }
 
     /// Content types by id: `(app_label, model)`.
-    func contentTypes(_ db: Database) throws -> [Int64: (appLabel: String, model: String)] {
+    func contentTypes(_ db: any SQLConnection) throws -> [Int64: (appLabel: String, model: String)] {
         var types: [Int64: (appLabel: String, model: String)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, app_label, model FROM django_content_type") {
+        for row in try StoredRow.fetchAll(db, sql: "SELECT id, app_label, model FROM django_content_type") {
             types[try row.read("id")] = (try row.read("app_label"), try row.read("model"))
         }
         return types
@@ -74,7 +73,7 @@ public final class Admin: Sendable {
 
     /// `ids` without repeats, ascending, once every one names a row of `table`.
     /// - Throws: Not found naming `what` for the first unknown id.
-    func existingIds(_ db: Database, table: String, _ ids: [Int64], what: String) throws -> [Int64] {
+    func existingIds(_ db: any SQLConnection, table: String, _ ids: [Int64], what: String) throws -> [Int64] {
         let unique = Array(Set(ids)).sorted()
         for id in unique where try Bool.fetchOne(db, sql: "SELECT 1 FROM \"\(table)\" WHERE id = ?", arguments: [id]) != true {
             throw DomainError(.notFound, "not_found", ["object": .string(what), "id": .number(JSONNumber(id))])
@@ -84,7 +83,7 @@ public final class Admin: Sendable {
 
     /// Replaces the rows of a link table (`owner` → `target`) with `ids`.
     /// - Returns: whether the set changed.
-    func replaceLinks(_ db: Database, table: String, owner: (column: String, id: Int64), target: String, ids: [Int64]) throws -> Bool {
+    func replaceLinks(_ db: any SQLConnection, table: String, owner: (column: String, id: Int64), target: String, ids: [Int64]) throws -> Bool {
         let current = Set(try Int64.fetchAll(db, sql: """
             SELECT "\(target)" FROM "\(table)" WHERE "\(owner.column)" = ?
             """, arguments: [owner.id]))
@@ -102,12 +101,12 @@ public final class Admin: Sendable {
     /// A non-superuser admin may give (to a user or a group) only permissions they hold
     /// themselves, so nobody raises anyone, themselves included, above their own rights.
     /// - Throws: `permission_denied` naming the first permission the admin lacks.
-    func requireHeld(_ db: Database, admin: AuthUser, _ granted: [Int64]) throws {
+    func requireHeld(_ db: any SQLConnection, admin: AuthUser, _ granted: [Int64]) throws {
         guard !admin.isSuperuser, !granted.isEmpty else { return }
         let held = Set(try PermissionChecker.allPermissions(db, userId: admin.id))
         let types = try contentTypes(db)
         for id in Set(granted).sorted() {
-            guard let row = try Row.fetchOne(db, sql: "SELECT content_type_id, codename FROM auth_permission WHERE id = ?", arguments: [id]),
+            guard let row = try StoredRow.fetchOne(db, sql: "SELECT content_type_id, codename FROM auth_permission WHERE id = ?", arguments: [id]),
                   let type = types[try row.read("content_type_id")]
             else { continue }
             let name = type.appLabel + "." + (try row.read("codename", as: String.self))

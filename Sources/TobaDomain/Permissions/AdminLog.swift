@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -15,7 +14,7 @@ public enum AdminLog {
     ///   - model: `(app_label, model)` of the changed object's content type.
     ///   - changedFields: the column names changed (for `.change`); an empty change writes nothing.
     public static func write(
-        _ db: Database, userId: Int64, model: (String, String), objectId: String, repr: String,
+        _ db: any SQLConnection, userId: Int64, model: (String, String), objectId: String, repr: String,
         action: Action, changedFields: [String] = [], at time: Timestamp
     ) throws {
         let message: JSONValue

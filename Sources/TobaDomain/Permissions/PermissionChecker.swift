@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -6,8 +5,8 @@ import TobaStore
 /// inactive user none; anyone else the permissions given to them plus those of their groups.
 public enum PermissionChecker {
     /// `permission` is `app_label.codename`.
-    public static func hasPerm(_ db: Database, userId: Int64, permission: String) throws -> Bool {
-        guard let user = try Row.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
+    public static func hasPerm(_ db: any SQLConnection, userId: Int64, permission: String) throws -> Bool {
+        guard let user = try StoredRow.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
               try user.read("is_active", as: Bool.self)
         else { return false }
         if try user.read("is_superuser", as: Bool.self) { return true }
@@ -24,8 +23,8 @@ public enum PermissionChecker {
     }
 
     /// Every permission the user holds, as sorted `app_label.codename` strings.
-    public static func allPermissions(_ db: Database, userId: Int64) throws -> [String] {
-        guard let user = try Row.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
+    public static func allPermissions(_ db: any SQLConnection, userId: Int64) throws -> [String] {
+        guard let user = try StoredRow.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
               try user.read("is_active", as: Bool.self)
         else { return [] }
         let all = """
@@ -45,7 +44,7 @@ public enum PermissionChecker {
 
     /// The admin rule of PROTOCOL.md §6: an active staff user holding `permission`.
     /// - Throws: `permission_denied` (1002) naming the permission.
-    public static func requireAdmin(_ db: Database, _ user: AuthUser, _ permission: String) throws {
+    public static func requireAdmin(_ db: any SQLConnection, _ user: AuthUser, _ permission: String) throws {
         guard user.isActive, user.isStaff, try hasPerm(db, userId: user.id, permission: permission) else {
             throw DomainError.permissionDenied(permission)
         }

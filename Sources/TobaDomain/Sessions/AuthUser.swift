@@ -1,4 +1,3 @@
-import GRDB
 import TobaStore
 
 /// The user a valid session token stands for, as read in order on the writer.
@@ -11,7 +10,7 @@ public struct AuthUser: Sendable {
     /// The session (dashed UUID) the token belongs to.
     public let sessionId: String
 
-    init(row: Row, sessionId: String) throws {
+    init(row: StoredRow, sessionId: String) throws {
         self.id = try row.read("id")
         self.email = try row.read("email")
         self.isActive = try row.read("is_active")

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -19,17 +18,17 @@ public final class Sessions: Sendable {
     /// The user behind verified claims, if the session still holds: not revoked (`revoked_at`
     /// null or in the future), not past `exp`, user active. Marks the session used (at most
     /// once a minute) and applies the subscription expiry rule to the user.
-    public func authenticate(_ claims: SessionClaims, _ db: Database) throws -> AuthUser {
+    public func authenticate(_ claims: SessionClaims, _ db: any SQLConnection) throws -> AuthUser {
         let now = clock.now()
         if let exp = claims.exp, now.seconds >= exp { throw DomainError(.unauthenticated, "session_expired") }
         guard let sid = UUIDText.storage(claims.sid),
-              let session = try Row.fetchOne(db, sql: """
+              let session = try StoredRow.fetchOne(db, sql: """
                 SELECT revoked_at, last_used_at, user_id FROM rest_framework_sso_sessiontoken WHERE id = ?
                 """, arguments: [sid]),
               try session.read("user_id", as: Int64.self) == claims.uid
         else { throw DomainError.invalidToken }
         if let revoked = try session.read("revoked_at", as: Timestamp?.self), revoked <= now { throw DomainError.sessionRevoked }
-        guard let user = try Row.fetchOne(db, sql: """
+        guard let user = try StoredRow.fetchOne(db, sql: """
             SELECT id, email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
             """, arguments: [claims.uid])
         else { throw DomainError.invalidToken }
@@ -46,7 +45,7 @@ public final class Sessions: Sendable {
     }
 
     /// A new session row for a successful login. Returns its id (dashed) and record.
-    public func create(_ db: Database, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> (id: String, record: JSONValue) {
+    public func create(_ db: any SQLConnection, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> (id: String, record: JSONValue) {
         let id = UUIDText.random()
         let now = clock.now()
         try db.execute(sql: """
@@ -71,13 +70,13 @@ public final class Sessions: Sendable {
             exp: settings.sessionMaxAgeSeconds.map { now + $0 })
     }
 
-    func record(_ db: Database, id: String) throws -> JSONValue? {
+    func record(_ db: any SQLConnection, id: String) throws -> JSONValue? {
         guard let key = UUIDText.storage(id) else { return nil }
         return try RecordJSON.fetch(db, table: "rest_framework_sso_sessiontoken", id: key)
     }
 
     /// The caller's sessions, newest first, the current one marked `current: true`.
-    public func list(_ db: Database, user: AuthUser, page: PageRequest) throws -> JSONValue {
+    public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "rest_framework_sso_sessiontoken", page: page, order: .newestFirst(column: "created_at"),
                        where: "user_id = ?", arguments: [user.id]) { record in
             var object = record.objectValue ?? JSONObject()
@@ -87,7 +86,7 @@ public final class Sessions: Sendable {
     }
 
     /// Revokes one of the caller's sessions. Not found when it is not theirs.
-    public func revoke(_ db: Database, user: AuthUser, sessionId: String) throws -> JSONValue {
+    public func revoke(_ db: any SQLConnection, user: AuthUser, sessionId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(sessionId),
               try Bool.fetchOne(db, sql: "SELECT 1 FROM rest_framework_sso_sessiontoken WHERE id = ? AND user_id = ?",
                                 arguments: [key, user.id]) == true
@@ -100,12 +99,24 @@ public final class Sessions: Sendable {
 
     /// Revokes every running session of `userId` (but `except`, when given). Returns how many.
     @discardableResult
-    public func revokeAll(_ db: Database, userId: Int64, except: String? = nil) throws -> Int {
+    public func revokeAll(_ db: any SQLConnection, userId: Int64, except: String? = nil) throws -> Int {
         let now = clock.now()
         try db.execute(sql: """
             UPDATE rest_framework_sso_sessiontoken SET revoked_at = ?
             WHERE user_id = ? AND (revoked_at IS NULL OR revoked_at > ?) AND id IS NOT ?
             """, arguments: [now, userId, now, except.flatMap(UUIDText.storage)])
         return db.changesCount
+    }
+
+    /// What `auth.verify` answers for an authenticated user: who it is and its groups.
+    public func verification(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
+        let groups = try String.fetchAll(db, sql: """
+            SELECT g.name FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.name
+            """, arguments: [user.id])
+        return [
+            "userId": .number(JSONNumber(user.id)), "sessionId": .string(user.sessionId), "email": .string(user.email),
+            "isStaff": .bool(user.isStaff), "isSuperuser": .bool(user.isSuperuser),
+            "groups": .array(groups.map(JSONValue.string)),
+        ]
     }
 }

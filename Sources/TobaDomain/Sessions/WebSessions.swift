@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -14,7 +13,7 @@ public final class WebSessions: Sendable {
 
     /// Stores `data` (a string as is, any other JSON value as its JSON text) under `sessionKey`, or under a new
     /// key of 32 characters of `[a-z0-9]`. `{sessionKey, expireDate}`.
-    public func save(_ db: Database, sessionKey: String?, data: JSONValue, expireDate: Timestamp?) throws -> JSONValue {
+    public func save(_ db: any SQLConnection, sessionKey: String?, data: JSONValue, expireDate: Timestamp?) throws -> JSONValue {
         let key = sessionKey ?? Validate.randomKey(32)
         guard (1...40).contains(key.count), key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw DomainError.validation("invalid_session_key", field: "sessionKey")
@@ -29,8 +28,8 @@ public final class WebSessions: Sendable {
     }
 
     /// `{data, expireDate}`, or null when absent or expired.
-    public func load(_ db: Database, sessionKey: String) throws -> JSONValue {
-        guard let row = try Row.fetchOne(db, sql: "SELECT session_data, expire_date FROM django_session WHERE session_key = ?",
+    public func load(_ db: any SQLConnection, sessionKey: String) throws -> JSONValue {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT session_data, expire_date FROM django_session WHERE session_key = ?",
                                          arguments: [sessionKey]),
               let expires = try row.read("expire_date", as: Timestamp?.self), expires > clock.now()
         else { return .null }
@@ -42,13 +41,13 @@ public final class WebSessions: Sendable {
         return ["data": data, "expireDate": .string(expires.rfc3339)]
     }
 
-    public func delete(_ db: Database, sessionKey: String) throws -> JSONValue {
+    public func delete(_ db: any SQLConnection, sessionKey: String) throws -> JSONValue {
         try db.execute(sql: "DELETE FROM django_session WHERE session_key = ?", arguments: [sessionKey])
         return ["deleted": .bool(db.changesCount > 0)]
     }
 
     /// Django's `clearsessions`: `{deleted}` = how many expired sessions were removed.
-    public func clearExpired(_ db: Database) throws -> JSONValue {
+    public func clearExpired(_ db: any SQLConnection) throws -> JSONValue {
         try db.execute(sql: "DELETE FROM django_session WHERE expire_date <= ?", arguments: [clock.now()])
         return ["deleted": .number(JSONNumber(db.changesCount))]
     }

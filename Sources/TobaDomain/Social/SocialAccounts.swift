@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -16,14 +15,14 @@ public final class SocialAccounts: Sendable {
     }
 
     /// `social.list` → a page of the caller's social accounts, by id (tokens are never shown).
-    public func list(_ db: Database, user: AuthUser, page: PageRequest) throws -> JSONValue {
+    public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "socialaccount_socialaccount", page: page, where: "user_id = ?", arguments: [user.id])
     }
 
     /// `social.disconnect` → `{deleted: true, socialAccountId}`: removes one of the caller's
     /// social accounts and its tokens. Refused with `last_login_method` when the user has no
     /// usable password and no other social account, so could never log in again.
-    public func disconnect(_ db: Database, user: AuthUser, socialAccountId: Int64) throws -> JSONValue {
+    public func disconnect(_ db: any SQLConnection, user: AuthUser, socialAccountId: Int64) throws -> JSONValue {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM socialaccount_socialaccount WHERE id = ? AND user_id = ?",
                                 arguments: [socialAccountId, user.id]) == true
         else { throw DomainError.notFound("social account") }

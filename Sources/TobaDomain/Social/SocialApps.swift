@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -23,7 +22,7 @@ extension SocialAccounts {
 
     /// `socialapp.create` (admin `socialaccount.add_socialapp`) → `{socialApp}`: the app on the
     /// sites given (default site 1; repeated ids count once). The secret is stored, never shown.
-    public func createApp(_ db: Database, admin: AuthUser, _ app: NewApp) throws -> JSONValue {
+    public func createApp(_ db: any SQLConnection, admin: AuthUser, _ app: NewApp) throws -> JSONValue {
         try Validate.nonBlank(app.provider, field: "provider")
         try Validate.length(app.provider, max: 30, field: "provider")
         try Validate.nonBlank(app.name, field: "name")
@@ -52,11 +51,11 @@ extension SocialAccounts {
     }
 
     /// `socialapp.list` (admin `socialaccount.view_socialapp`) → a page of apps by id, each with its `siteIds`.
-    public func listApps(_ db: Database, page: PageRequest) throws -> JSONValue {
+    public func listApps(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "socialaccount_socialapp", page: page) { try withSites(db, $0) }
     }
 
-    private func withSites(_ db: Database, _ record: JSONValue) throws -> JSONValue {
+    private func withSites(_ db: any SQLConnection, _ record: JSONValue) throws -> JSONValue {
         var object = record.objectValue ?? JSONObject()
         let ids = try Int64.fetchAll(db, sql: "SELECT site_id FROM socialaccount_socialapp_sites WHERE socialapp_id = ? ORDER BY site_id",
                                      arguments: [object["id"]?.int64Value])
@@ -65,7 +64,7 @@ extension SocialAccounts {
     }
 
     /// The app whose tokens a login of `provider` stores: the first by id, if any.
-    func appId(_ db: Database, provider: String) throws -> Int64? {
+    func appId(_ db: any SQLConnection, provider: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM socialaccount_socialapp WHERE provider = ? ORDER BY id LIMIT 1", arguments: [provider])
     }
 }

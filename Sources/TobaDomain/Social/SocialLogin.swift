@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -50,7 +49,7 @@ extension SocialAccounts {
     /// links nor blocks. Otherwise a new user is made (unusable password, profile, primary
     /// address, group `trial`; an email is then required). Sets `last_login` of the user and
     /// the account; stores the token for the provider's first app (by id), when there is one.
-    public func login(_ db: Database, _ input: Login) throws -> LoginResult {
+    public func login(_ db: any SQLConnection, _ input: Login) throws -> LoginResult {
         try Validate.nonBlank(input.provider, field: "provider")
         try Validate.length(input.provider, max: 30, field: "provider")
         try Validate.nonBlank(input.uid, field: "uid")
@@ -64,7 +63,7 @@ extension SocialAccounts {
         var created = false
         let accountId: Int64
         let userId: Int64
-        if let known = try Row.fetchOne(db, sql: "SELECT id, user_id FROM socialaccount_socialaccount WHERE provider = ? AND uid = ?",
+        if let known = try StoredRow.fetchOne(db, sql: "SELECT id, user_id FROM socialaccount_socialaccount WHERE provider = ? AND uid = ?",
                                         arguments: [input.provider, input.uid]) {
             accountId = try known.read("id")
             userId = try known.read("user_id")
@@ -104,14 +103,14 @@ extension SocialAccounts {
         return LoginResult(login: session, created: created, socialAccount: account)
     }
 
-    private func requireActive(_ db: Database, userId: Int64) throws {
+    private func requireActive(_ db: any SQLConnection, userId: Int64) throws {
         guard try StoredBool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
             throw DomainError.accountInactive
         }
     }
 
     /// A new active user with an unusable password, a profile, its primary address and group `trial`.
-    private func createUser(_ db: Database, email: String, verified: Bool, now: Timestamp) throws -> Int64 {
+    private func createUser(_ db: any SQLConnection, email: String, verified: Bool, now: Timestamp) throws -> Int64 {
         try accounts.insertUser(db, email: email, passwordHash: PasswordHasher.unusable(), verified: verified, group: "trial").userId
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -18,11 +17,11 @@ extension Vouchers {
     /// Codes are guessed one claim at a time, so a user whose unknown codes passed
     /// `rateLimits.unknownVoucherPerUser` is refused (`rate_limited`) whatever the code, a valid
     /// one included: otherwise the answer would still tell which guesses exist.
-    public func claim(_ db: Database, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
+    public func claim(_ db: any SQLConnection, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
         let now = clock.now()
         let guessKey = "voucher-unknown:\(user.id)"
         try limiter.enforce(guessKey, limit: settings.unknownVoucherPerUser, now: now, record: false)
-        guard let voucher = try Row.fetchOne(db, sql: """
+        guard let voucher = try StoredRow.fetchOne(db, sql: """
             SELECT id, is_active, valid_from, valid_to FROM vouchers_invitation WHERE code_l = ?
             """, arguments: [Self.lookupKey(code)]) else {
             limiter.recordFailure(guessKey, limit: settings.unknownVoucherPerUser, now: now)
@@ -53,8 +52,8 @@ extension Vouchers {
 
     /// `voucher.get` (public): `{code, isActive, validFrom, validTo, remaining}`; `remaining` is
     /// null for an unbound voucher. Codes match case-insensitively.
-    public func publicInfo(_ db: Database, code: String) throws -> JSONValue {
-        guard let row = try Row.fetchOne(db, sql: """
+    public func publicInfo(_ db: any SQLConnection, code: String) throws -> JSONValue {
+        guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT v.code, v.is_active, v.valid_from, v.valid_to, v.bound, v.usage,
                    (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) AS claimed
             FROM vouchers_invitation v WHERE v.code_l = ?
@@ -70,7 +69,7 @@ extension Vouchers {
     }
 
     /// `voucher.claims` (admin `vouchers.view_invitationclaimed`): the voucher's claims by id.
-    public func claims(_ db: Database, voucherId: Int64, page: PageRequest) throws -> JSONValue {
+    public func claims(_ db: any SQLConnection, voucherId: Int64, page: PageRequest) throws -> JSONValue {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) == true else {
             throw DomainError.notFound("voucher")
         }

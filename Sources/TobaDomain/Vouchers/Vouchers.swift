@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TobaRPC
 import TobaStore
 
@@ -47,7 +46,7 @@ public final class Vouchers: Sendable {
             self.isActive = isActive
         }
 
-        func validate(_ db: Database) throws {
+        func validate(_ db: any SQLConnection) throws {
             try InputRules.text(code, max: 64, field: "code", required: true)
             // Stored upper-cased (`code`) and lower-cased (`code_l`), which may be longer ("ß" → "SS").
             try Validate.length(code?.uppercased(), max: 64, field: "code")
@@ -63,7 +62,7 @@ public final class Vouchers: Sendable {
 
     /// `voucher.create` (admin `vouchers.add_invitation`): `{voucher}`.
     /// - Throws: `voucher_code_taken`, `voucher_name_taken` (1004); `invalid_window` (1000) unless validFrom < validTo.
-    public func create(_ db: Database, admin: AuthUser, _ input: Input) throws -> JSONValue {
+    public func create(_ db: any SQLConnection, admin: AuthUser, _ input: Input) throws -> JSONValue {
         try input.validate(db)
         guard let code = input.code, let name = input.name, let from = input.validFrom, let to = input.validTo,
               let bound = input.bound, let usage = input.usage
@@ -84,9 +83,9 @@ public final class Vouchers: Sendable {
 
     /// `voucher.update` (admin `vouchers.change_invitation`): changes only the fields given
     /// (`userId: null` clears it). `{voucher}`.
-    public func update(_ db: Database, admin: AuthUser, voucherId: Int64, _ input: Input) throws -> JSONValue {
+    public func update(_ db: any SQLConnection, admin: AuthUser, voucherId: Int64, _ input: Input) throws -> JSONValue {
         try input.validate(db)
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) else {
+        guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) else {
             throw DomainError.notFound("voucher")
         }
         let from: Timestamp = try input.validFrom ?? row.read("valid_from")
@@ -106,11 +105,11 @@ public final class Vouchers: Sendable {
         changes.set("is_active", input.isActive)
         switch input.userId {
         case .absent: break
-        case .null: changes.set("user_id", DatabaseValue.null)
+        case .null: changes.set("user_id", SQLValue.null)
         case .value(let id): changes.set("user_id", id)
         }
         let now = clock.now()
-        try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.databaseValue)],
+        try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.sqlValue)],
                                 admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
                                 repr: try input.name ?? row.read("name"), at: now)
         return ["voucher": try voucher(db, id: voucherId)]
@@ -118,25 +117,25 @@ public final class Vouchers: Sendable {
 
     /// `voucher.list` (admin `vouchers.view_invitation`): vouchers by id, optionally only active
     /// or inactive ones, each with `claimed`.
-    public func list(_ db: Database, isActive: Bool?, page: PageRequest) throws -> JSONValue {
+    public func list(_ db: any SQLConnection, isActive: Bool?, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "vouchers_invitation", page: page, where: isActive == nil ? "1" : "is_active = ?",
                        arguments: isActive.map { [$0] } ?? []) { record in try withClaimCount(db, record) }
     }
 
     /// The stored record plus `claimed`, the number of claims so far.
-    func voucher(_ db: Database, id: Int64) throws -> JSONValue {
+    func voucher(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
         guard let record = try RecordJSON.fetch(db, table: "vouchers_invitation", id: id) else { throw DomainError.notFound("voucher") }
         return try withClaimCount(db, record)
     }
 
-    private func withClaimCount(_ db: Database, _ record: JSONValue) throws -> JSONValue {
+    private func withClaimCount(_ db: any SQLConnection, _ record: JSONValue) throws -> JSONValue {
         guard var object = record.objectValue, let id = object["id"]?.int64Value else { return record }
         let count = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM vouchers_invitation_claimed WHERE voucher_id = ?", arguments: [id]) ?? 0
         object["claimed"] = .number(JSONNumber(count))
         return .object(object)
     }
 
-    private func checkUnique(_ db: Database, code: String?, name: String?, except: Int64?) throws {
+    private func checkUnique(_ db: any SQLConnection, code: String?, name: String?, except: Int64?) throws {
         if let code, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE code_l = ? AND id IS NOT ?",
                                        arguments: [code.lowercased(), except]) == true {
             throw DomainError.conflict("voucher_code_taken")

@@ -31,14 +31,14 @@ extension StoredRow {
 
 extension SQLColumnValue {
     /// The first column of the first row; nil when there is no row or the value is NULL.
-    /// - Throws: `UnreadableValue` when the value is no `Self`.
+    /// - Throws: `StoredValueError` when the value is no `Self`.
     public static func fetchOne(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> Self? {
         guard let row = try db.fetchFirstRow(sql: sql, arguments: arguments) else { return nil }
-        return try row.decodeFirst(Self?.self)
+        return try row.readFirst(Self?.self)
     }
 
     /// The first column of every row (NULLs are unreadable: ask for an optional type to keep them).
     public static func fetchAll(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> [Self] {
-        try db.fetchRows(sql: sql, arguments: arguments).map { try $0.decodeFirst(Self.self) }
+        try db.fetchRows(sql: sql, arguments: arguments).map { try $0.readFirst(Self.self) }
     }
 }

@@ -20,17 +20,15 @@ public protocol SQLColumnValue: SQLValueConvertible {
     static func decode(_ stored: SQLValue) -> Self?
 }
 
-/// A stored value the service cannot read (a row written by another program): it fails only
-/// the requests that read it (§7), as 1008 `storage_error`.
-public struct UnreadableValue: Error, CustomStringConvertible {
-    public let column: String
-    public let expected: String
-
-    public var description: String { "column \(column) holds no readable \(expected)" }
-}
-
-extension SQLValue: SQLValueConvertible {
+extension SQLValue: SQLColumnValue {
     public var sqlValue: SQLValue { self }
+
+    public static func decode(_ stored: SQLValue) -> SQLValue? { stored }
+
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
 }
 
 extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
@@ -52,7 +50,7 @@ extension Int64: SQLColumnValue {
         switch stored {
         case .integer(let value): value
         case .text(let text): Int64(text)
-        case .real(let value): value.rounded() == value && abs(value) < 9.2e18 ? Int64(value) : nil
+        case .real(let value): value.rounded() == value ? Int64(exactly: value) : nil
         case .null, .blob: nil
         }
     }
@@ -80,15 +78,17 @@ extension Double: SQLColumnValue {
 extension Bool: SQLColumnValue {
     public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
 
-    /// 0/1 as Django writes on SQLite; `t`/`f` and `true`/`false` as PostgreSQL spells them.
+    /// 0/1 as Django writes on SQLite (any other number: whether it is non-zero, as SQLite reads
+    /// it), and the text forms PostgreSQL accepts for `boolean` in any case: `t`/`f`,
+    /// `true`/`false`, `y`/`n`, `yes`/`no`, `on`/`off`, `1`/`0`. What this service writes stays 0/1.
     public static func decode(_ stored: SQLValue) -> Bool? {
         switch stored {
         case .integer(let value): value != 0
-        case .real(let value): value != 0
+        case .real(let value): value.isNaN ? nil : value != 0
         case .text(let text):
             switch text.lowercased() {
-            case "1", "t", "true": true
-            case "0", "f", "false": false
+            case "1", "t", "true", "y", "yes", "on": true
+            case "0", "f", "false", "n", "no", "off": false
             default: nil
             }
         case .null, .blob: nil

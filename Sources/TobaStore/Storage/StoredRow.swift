@@ -15,18 +15,19 @@ public struct StoredRow: Sendable, Sequence {
     }
 
     /// The value of `column` as `T`. An optional `T` reads NULL as nil.
-    /// - Throws: `UnreadableValue` when the column is missing or its value is no `T`.
-    public func decode<T: SQLColumnValue>(_ type: T.Type = T.self, forColumn column: String) throws -> T {
+    /// - Throws: `StoredValueError` when the column is missing or its value is no `T` (NULL
+    ///   included, for a non-optional `T`).
+    public func read<T: SQLColumnValue>(_ column: String, as type: T.Type = T.self) throws -> T {
         guard let stored = self[column], let value = T.decode(stored) else {
-            throw UnreadableValue(column: column, expected: String(describing: T.self))
+            throw StoredValueError(column: column, expected: String(describing: T.self))
         }
         return value
     }
 
     /// The value of the first column as `T`.
-    public func decodeFirst<T: SQLColumnValue>(_ type: T.Type = T.self) throws -> T {
+    public func readFirst<T: SQLColumnValue>(_ type: T.Type = T.self) throws -> T {
         guard let stored = values.first, let value = T.decode(stored) else {
-            throw UnreadableValue(column: columns.first ?? "#0", expected: String(describing: T.self))
+            throw StoredValueError(column: columns.first ?? "#0", expected: String(describing: T.self))
         }
         return value
     }

@@ -1,11 +1,10 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.2 Accounts.
 enum AccountMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let accounts = services.accounts
         let sessions = services.sessions
         return [

@@ -1,12 +1,12 @@
-import GRDB
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// §8.4 Permissions and admin.
 enum AdminMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let sessions = services.sessions
-        let admin = Admin(clock: services.clock, sessions: sessions)
+        let admin = services.admin
         return [
             Bind.authed("auth.hasPerm", sessions, decode: { p in try p.required("permission", as: String.self) }) { permission, user, db in
                 try admin.hasPerm(db, user: user, permission: permission)

@@ -1,4 +1,3 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
@@ -13,8 +12,8 @@ enum Bind {
         _ name: String, _ sessions: Sessions,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         touches: (@Sendable (Input) -> [Footprint.Key])? = nil,
-        apply: @escaping @Sendable (Input, AuthUser, Database) throws -> JSONValue
-    ) -> Method<Database> {
+        apply: @escaping @Sendable (Input, AuthUser, any SQLConnection) throws -> JSONValue
+    ) -> Method<any SQLConnection> {
         Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }, footprint: { token, input in
             guard let touches else { return .everything }
             guard let uid = SessionTokens.unverifiedUserId(of: token) else { return .everything }
@@ -30,8 +29,8 @@ enum Bind {
         _ name: String, _ sessions: Sessions,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         prepare: @escaping @Sendable (Input, SessionClaims) async throws -> Ready,
-        apply: @escaping @Sendable (Ready, AuthUser, Database) throws -> JSONValue
-    ) -> Method<Database> {
+        apply: @escaping @Sendable (Ready, AuthUser, any SQLConnection) throws -> JSONValue
+    ) -> Method<any SQLConnection> {
         Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }) { token, input in
             let claims = try sessions.tokens.verify(token)
             let ready = try await prepare(input, claims)
@@ -43,8 +42,8 @@ enum Bind {
     static func admin<Input: Sendable>(
         _ name: String, _ sessions: Sessions, permission: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
-        apply: @escaping @Sendable (Input, AuthUser, Database) throws -> JSONValue
-    ) -> Method<Database> {
+        apply: @escaping @Sendable (Input, AuthUser, any SQLConnection) throws -> JSONValue
+    ) -> Method<any SQLConnection> {
         authed(name, sessions, decode: decode) { input, user, db in
             try PermissionChecker.requireAdmin(db, user, permission)
             return try apply(input, user, db)
@@ -57,8 +56,8 @@ enum Bind {
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
-        apply: @escaping @Sendable (Input, Database) throws -> JSONValue
-    ) -> Method<Database> {
+        apply: @escaping @Sendable (Input, any SQLConnection) throws -> JSONValue
+    ) -> Method<any SQLConnection> {
         Method(name, decode: decode, footprint: footprint, apply: apply)
     }
 }

@@ -1,19 +1,16 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.5 Store and plans, §8.6 Subscriptions, §8.7 Payments.
 enum CommerceMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
-        let store = Store(clock: services.clock)
-        let subscriptions = Subscriptions(clock: services.clock)
-        let payments = Payments(clock: services.clock, settings: services.settings, subscriptions: subscriptions)
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
+        let (store, subscriptions, payments) = (services.store, services.subscriptions, services.payments)
         return storeMethods(store, services.sessions) + subscriptionMethods(subscriptions, services.sessions)
             + paymentMethods(payments, services.sessions)
     }
 
-    static func storeMethods(_ store: Store, _ sessions: Sessions) -> [Method<Database>] {
+    static func storeMethods(_ store: Store, _ sessions: Sessions) -> [Method<any SQLConnection>] {
         [
             publicList("product.list", sessions, permission: "store.view_product", decode: { _ in () }) { _, all, page, db in
                 try store.listProducts(db, includeInactive: all, page: page)
@@ -43,7 +40,7 @@ enum CommerceMethods {
         ]
     }
 
-    static func subscriptionMethods(_ subscriptions: Subscriptions, _ sessions: Sessions) -> [Method<Database>] {
+    static func subscriptionMethods(_ subscriptions: Subscriptions, _ sessions: Sessions) -> [Method<any SQLConnection>] {
         [
             Bind.authed("subscription.get", sessions, decode: { p in try p.optional("productId", as: Int64.self) }) { productId, user, db in
                 try subscriptions.mine(db, user: user, productId: productId)
@@ -66,7 +63,7 @@ enum CommerceMethods {
         ]
     }
 
-    static func paymentMethods(_ payments: Payments, _ sessions: Sessions) -> [Method<Database>] {
+    static func paymentMethods(_ payments: Payments, _ sessions: Sessions) -> [Method<any SQLConnection>] {
         [
             Bind.authed("payment.create", sessions, decode: { p in
                 (planId: try p.required("planId", as: Int64.self), key: try p.optional("idempotencyKey", as: String.self))
@@ -96,8 +93,8 @@ enum CommerceMethods {
     static func publicList<Input: Sendable>(
         _ name: String, _ sessions: Sessions, permission: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
-        apply: @escaping @Sendable (Input, Bool, PageRequest, Database) throws -> JSONValue
-    ) -> Method<Database> {
+        apply: @escaping @Sendable (Input, Bool, PageRequest, any SQLConnection) throws -> JSONValue
+    ) -> Method<any SQLConnection> {
         Method(name, decode: { p in
             let all = try p.optional("includeInactive", as: Bool.self) ?? false
             let token: String? = all ? try p.sessionToken() : try p.optional("token")

@@ -1,13 +1,11 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.11 Feedback and landing.
 enum ContentMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
-        let feedback = Feedback(clock: services.clock)
-        let landing = Landing(clock: services.clock)
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
+        let (feedback, landing) = (services.feedback, services.landing)
         let sessions = services.sessions
         return [
             Bind.authed("feedback.submit", sessions, decode: { p in

@@ -1,11 +1,11 @@
-import GRDB
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// §8.9 Push devices.
 enum DeviceMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
-        let devices = Devices(clock: services.clock)
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
+        let devices = services.devices
         let sessions = services.sessions
         return [
             Bind.authed("device.register", sessions, decode: { p in

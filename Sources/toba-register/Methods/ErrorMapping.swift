@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import TobaDomain
 import TobaRPC
@@ -21,10 +20,6 @@ enum ErrorMapping {
             logger.error("unreadable stored value", metadata: [
                 "table": "\(error.table ?? "-")", "column": "\(error.column)", "expected": "\(error.expected)",
             ])
-            return rpcError(for: DomainError.storage("storage_error"), logger: logger)
-        case is RowDecodingError:
-            // GRDB's own decoding error; its text holds the row's values, so it is not logged.
-            logger.error("unreadable stored value", metadata: ["error": "RowDecodingError"])
             return rpcError(for: DomainError.storage("storage_error"), logger: logger)
         case let failure as StorageFailure:
             // Made (and logged, with SQLite's codes) by the ordered writer.

@@ -1,11 +1,11 @@
-import GRDB
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// The method table: every JSON-RPC method of PROTOCOL.md §8 bound to its domain.
 enum MethodCatalog {
-    static func table(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> MethodTable<Database> {
-        var table = MethodTable<Database>()
+    static func table(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> MethodTable<any SQLConnection> {
+        var table = MethodTable<any SQLConnection>()
         table.register(SystemMethods.all(services: services, shutdown: shutdown, allowTestClock: allowTestClock))
         table.register(AccountMethods.all(services))
         table.register(SessionMethods.all(services))

@@ -1,11 +1,10 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.3 Sessions.
 enum SessionMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let accounts = services.accounts
         let sessions = services.sessions
         let web = services.webSessions
@@ -23,14 +22,7 @@ enum SessionMethods {
                 }
             },
             Bind.authed("auth.verify", sessions, decode: { _ in () }, touches: { _ in [] }) { _, user, db in
-                let groups = try String.fetchAll(db, sql: """
-                    SELECT g.name FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.name
-                    """, arguments: [user.id])
-                return [
-                    "userId": .number(JSONNumber(user.id)), "sessionId": .string(user.sessionId), "email": .string(user.email),
-                    "isStaff": .bool(user.isStaff), "isSuperuser": .bool(user.isSuperuser),
-                    "groups": .array(groups.map(JSONValue.string)),
-                ]
+                try sessions.verification(db, user: user)
             },
             Bind.authed("auth.logout", sessions, decode: { _ in () }) { _, user, db in
                 _ = try sessions.revoke(db, user: user, sessionId: user.sessionId)

@@ -1,12 +1,11 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.10 Social accounts.
 enum SocialMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
-        let social = SocialAccounts(accounts: services.accounts, sessions: services.sessions, clock: services.clock)
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
+        let social = services.social
         let sessions = services.sessions
         return [
             Bind.admin("socialapp.create", sessions, permission: "socialaccount.add_socialapp", decode: { p in

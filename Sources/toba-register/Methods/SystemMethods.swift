@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
@@ -12,12 +11,12 @@ enum SystemMethods {
     /// clock never leaves them, so every stored and answered timestamp stays readable.
     static let clockRange = Timestamp.earliest.microseconds...Timestamp.latest.microseconds
 
-    static func all(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> [Method<Database>] {
+    static func all(services: Services, shutdown: ShutdownSwitch, allowTestClock: Bool) -> [Method<any SQLConnection>] {
         let database = services.database
         let schemaVersion = (try? database.schemaVersion()) ?? 0
         let journalMode = (try? database.journalMode()) ?? "unknown"
         let discover = OpenRPCDocument.value
-        var methods: [Method<Database>] = [
+        var methods: [Method<any SQLConnection>] = [
             Method("rpc.discover", decode: { _ in NoParams() }) { _ in .done(discover) },
             Method("system.health", decode: { _ in NoParams() }, footprint: { _ in .nothing }) { _, db in
                 let uptime = Double(Timestamp.now().microseconds - services.startedAt.microseconds) / 1_000_000

@@ -1,14 +1,12 @@
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
 
 /// §8.8 Vouchers.
 enum VoucherMethods {
-    static func all(_ services: Services) -> [Method<Database>] {
+    static func all(_ services: Services) -> [Method<any SQLConnection>] {
         let sessions = services.sessions
-        let vouchers = Vouchers(clock: services.clock, settings: services.settings,
-                                subscriptions: Subscriptions(clock: services.clock))
+        let vouchers = services.vouchers
         return [
             Bind.admin("voucher.create", sessions, permission: "vouchers.add_invitation", decode: { p in
                 Vouchers.Input(

@@ -1,5 +1,4 @@
 import Dispatch
-import GRDB
 import Logging
 import TobaDomain
 import TobaStore
@@ -24,7 +23,7 @@ final class Maintenance {
 
     static func sweep(_ services: Services) {
         do {
-            let (expired, forgotten) = try services.database.writer.write { db in
+            let (expired, forgotten) = try services.database.write { db in
                 let now = services.clock.now()
                 return (try SubscriptionExpiry.apply(db, now: now), try Idempotency.sweep(db, now: now))
             }

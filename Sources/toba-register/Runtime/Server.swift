@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import GRDB
 import TobaDomain
 import TobaRPC
 import TobaStore
@@ -20,9 +19,9 @@ struct Server {
         let logger = services.logger
         let output = StdoutWriter()
         let table = MethodCatalog.table(services: services, shutdown: shutdown, allowTestClock: allowTestClock)
-        let pipeline = Pipeline<Database>(
+        let pipeline = Pipeline<any SQLConnection>(
             table: table,
-            executor: OrderedWriter(database: services.database, logger: logger),
+            executor: OrderedWriter<Outcome>(database: services.database, logger: logger),
             output: output,
             maxGroup: services.settings.groupCommitMaxSize,
             logger: logger,
