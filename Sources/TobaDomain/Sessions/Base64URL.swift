@@ -12,19 +12,24 @@ enum Base64URL {
     /// The bytes `text` encodes, or nil when it holds a character outside the alphabet, padding,
     /// or an impossible length.
     static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+        if let decoded = text.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return decoded }
+        return Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    private static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard text.count % 4 != 1 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(text.count * 3 / 4)
-        var buffer: UInt32 = 0
+        var accumulator: UInt32 = 0
         var bits = 0
         for byte in text {
             let value = table[Int(byte)]
             guard value != 0xFF else { return nil }
-            buffer = (buffer << 6) | UInt32(value)
+            accumulator = (accumulator << 6) | UInt32(value)
             bits += 6
             if bits >= 8 {
                 bits -= 8
-                output.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
             }
         }
         return output
