@@ -11,7 +11,7 @@
 // The lines it prints are the same as the Python demo's.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Conflict, RateLimited, Sidecar, SidecarCrashed, Unauthenticated } from "./toba_register.mjs";
@@ -31,6 +31,24 @@ async function failure(promise, Class) {
     throw error;
   }
   throw new Error(`expected ${Class.name}`);
+}
+
+/**
+ * Resolves once every thread of process `pid` is stopped: SIGSTOP takes effect asynchronously in a
+ * multi-threaded process. Reads /proc where there is one, else asks `ps`.
+ */
+async function stopped(pid) {
+  const tasks = `/proc/${pid}/task`;
+  const states = () => existsSync(tasks)
+    ? readdirSync(tasks).map((task) => {
+      try { return readFileSync(`${tasks}/${task}/stat`, "utf8").split(") ").at(-1)[0]; } catch { return "T"; } // a thread that ended answers nothing
+    })
+    : [execFileSync("ps", ["-o", "stat=", "-p", String(pid)]).toString().trim()[0]];
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    if (states().every((state) => state === "T" || state === "t")) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("the sidecar did not stop");
 }
 
 async function run(binary, workdir) {
@@ -99,6 +117,7 @@ async function run(binary, workdir) {
 
   // A crash: the child is stopped, a call is sent, the child is killed before it could answer.
   process.kill(sidecar.pid, "SIGSTOP");
+  await stopped(sidecar.pid);
   const inFlight = sidecar.call("auth.verify", { token });
   process.kill(sidecar.pid, "SIGKILL");
   const crash = await failure(inFlight, SidecarCrashed);

@@ -112,7 +112,10 @@ def run(binary, workdir):
         print(f"rate limit: {type(error).__name__} {error.code} {error.reason}")
 
     # A crash: the child is stopped, a call is sent, the child is killed before it could answer.
+    # SIGSTOP takes effect asynchronously in a multi-threaded process: waitpid(WUNTRACED) returns
+    # once every thread has stopped (it reaps nothing).
     os.kill(sidecar.pid, signal.SIGSTOP)
+    os.waitpid(sidecar.pid, os.WUNTRACED)
     in_flight = sidecar.submit("auth.verify", {"token": token})
     os.kill(sidecar.pid, signal.SIGKILL)
     try:
