@@ -9,7 +9,8 @@ struct TobaRegister: AsyncParsableCommand {
         commandName: "toba-register",
         abstract: "The identity and billing data of the Toba.ai Widya Analytics Store, served as JSON-RPC 2.0 over stdin/stdout.",
         version: version,
-        subcommands: [ServeCommand.self, MigrateCommand.self, CreateSuperuserCommand.self, ImportCommand.self, ExportCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, CreateSuperuserCommand.self, ImportCommand.self, ExportCommand.self,
+                      TokenCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

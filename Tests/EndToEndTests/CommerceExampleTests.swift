@@ -5,16 +5,21 @@ import TobaRPC
 /// examples/commerce.jsonl does what examples/README.md says, run the way the README runs it.
 @Suite struct CommerceExampleTests {
     /// Runs the file against a fresh database holding only a superuser, with `ADMIN_TOKEN`
-    /// replaced by `token` (nil: the file as is). Answers by id.
+    /// replaced by a token from `toba-register token` (or the file as is). Answers by id.
     static func run(substituting: Bool) throws -> [String: JSONValue] {
-        let (sidecar, token) = try Sidecar.withAdmin(extraArguments: ["--allow-test-clock"])
-        #expect(try sidecar.finish() == 0)
-        let database = sidecar.directory.appendingPathComponent("toba.sqlite").path
+        let directory = try Sidecar.makeDirectory()
+        let database = directory.appendingPathComponent("toba.sqlite").path
+        let created = try Sidecar.createSuperuser(database: URL(fileURLWithPath: database), email: "admin@example.com", password: "admin passphrase 1")
+        #expect(created.status == 0, "\(created.stderr)")
+        let configFile = try Sidecar.writeFile(Sidecar.fastConfig, named: "example-config.json", in: directory)
         var text = try String(contentsOf: Sidecar.packageRoot.appendingPathComponent("examples/commerce.jsonl"), encoding: .utf8)
-        if substituting { text = text.replacingOccurrences(of: "ADMIN_TOKEN", with: token.stringValue ?? "") }
-        let configFile = try Sidecar.writeFile(Sidecar.fastConfig, named: "example-config.json", in: sidecar.directory)
+        if substituting {
+            let minted = try Sidecar.run(["token", "--db", database, "--email", "admin@example.com", "--config", configFile], directory: directory)
+            #expect(minted.status == 0, "\(minted.stderr)")
+            text = text.replacingOccurrences(of: "ADMIN_TOKEN", with: minted.stdout.trimmingCharacters(in: .newlines))
+        }
         let run = try Sidecar.run(["--db", database, "--allow-test-clock", "--config", configFile],
-                                  stdin: Data(text.utf8), directory: sidecar.directory)
+                                  stdin: Data(text.utf8), directory: directory)
         #expect(run.status == 0)
         var answers: [String: JSONValue] = [:]
         for line in run.stdout.split(separator: "\n") {

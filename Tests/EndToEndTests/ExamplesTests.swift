@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TobaRPC
 
@@ -51,37 +52,78 @@ import TobaRPC
     }
 }
 
-/// The small clients in examples/clients talk to the real binary.
-@Suite struct ClientExampleTests {
-    static func run(_ executable: String, _ script: String) throws -> (Int32, String) {
+/// The client libraries in examples/clients run their demos, as written, against the built
+/// binary, and print the same transcript. Each test is skipped (with a message) when its
+/// interpreter is not installed.
+@Suite struct ClientDemoTests {
+    /// What both demos print, line for line (ids and statuses of a fresh database).
+    static let transcript = [
+        "admin: token minted for admin@example.com",
+        "catalog: product 1, plan 1 (100000 IDR / 30 days), voucher LAUNCH-DEMO",
+        "register: siti@example.com (user 2), confirmation sent",
+        "confirm: siti@example.com verified",
+        "login: session opened",
+        "verify: user 2 siti@example.com groups trial",
+        "claim: trial subscription on product 1",
+        "claim again: Conflict 1004 already_claimed",
+        "payment: pending 100000 IDR",
+        "payment retry: same payment",
+        "notify: settlement applied=true renewed=true",
+        "wrong password: Unauthenticated 1001 invalid_credentials",
+        "rate limit: RateLimited 1005 rate_limited",
+        "crash: SidecarCrashed while auth.verify was in flight",
+        "restart: new sidecar, session of user 2 still valid (restarts=1)",
+        "closed: exit status 0",
+    ]
+
+    /// Runs `interpreter demo binary` with a deadline; returns the exit status, stdout and stderr.
+    static func runDemo(_ interpreter: String, _ demo: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable, Sidecar.packageRoot.appendingPathComponent("examples/clients/\(script)").path,
-                             Sidecar.binary.path, "--db", ":memory:"]
-        let output = Pipe()
+        process.arguments = [interpreter, Sidecar.packageRoot.appendingPathComponent("examples/clients/\(demo)").path,
+                             Sidecar.binary.path]
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TOBA_") }
+        let output = Pipe(), errors = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
+        let collected = Mutex<Data>(Data())
+        let stderrDone = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            collected.withLock { $0 = data }
+            stderrDone.signal()
+        }
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        stderrDone.wait()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        watchdog.cancel()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self),
+                String(decoding: collected.withLock { $0 }, as: UTF8.self))
     }
 
-    static var hasNode: Bool {
+    static func installed(_ name: String) -> Bool {
         ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/node")
+            FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
         } ?? false
     }
 
-    @Test func pythonClientGetsHealth() throws {
-        let (status, output) = try Self.run("python3", "python_client.py")
-        #expect(status == 0)
-        #expect(output.contains(#""status": "ok""#))
+    static func check(_ run: (status: Int32, stdout: String, stderr: String)) {
+        #expect(run.status == 0, "stderr:\n\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines == transcript, "stdout:\n\(run.stdout)\nstderr:\n\(run.stderr)")
     }
 
-    @Test(.enabled(if: hasNode, "node is not installed")) func nodeClientGetsHealth() throws {
-        let (status, output) = try Self.run("node", "node_client.mjs")
-        #expect(status == 0)
-        #expect(output.contains(#""status": "ok""#))
+    @Test(.enabled(if: installed("python3"), "python3 is not installed: the Python client demo was not run"))
+    func pythonDemoRunsTheCustomerJourney() throws {
+        Self.check(try Self.runDemo("python3", "python/demo.py"))
+    }
+
+    @Test(.enabled(if: installed("node"), "node is not installed: the Node client demo was not run"))
+    func nodeDemoRunsTheCustomerJourney() throws {
+        Self.check(try Self.runDemo("node", "node/demo.mjs"))
     }
 }

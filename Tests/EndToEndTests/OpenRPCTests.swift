@@ -34,20 +34,8 @@ import TobaRPC
         return names
     }
 
-    /// `shared/data/openrpc-meta-schema.json`, found by walking up from this file.
-    static func metaSchemaURL() throws -> URL {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("shared/data/openrpc-meta-schema.json")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw MetaSchemaMissing()
-    }
-
-    struct MetaSchemaMissing: Error, CustomStringConvertible {
-        var description: String { "shared/data/openrpc-meta-schema.json not found above \(#filePath)" }
-    }
+    /// The OpenRPC meta-schema, kept as a fixture (origin in `Tests/Fixtures/README.md`).
+    static var metaSchemaURL: URL { Sidecar.packageRoot.appendingPathComponent("Tests/Fixtures/openrpc-meta-schema.json") }
 
     @Test func rpcDiscoverAnswersTheProtocolDocument() throws {
         let sidecar = try Sidecar()
@@ -102,16 +90,79 @@ import TobaRPC
         #expect(try sidecar.finish() == 0)
     }
 
-    /// The official OpenRPC meta-schema, with its version enum opened to the document's version
-    /// and its JSON Schema references pointed at draft-07 (bundled with `jsonschema`), so nothing
-    /// is fetched.
+    /// The meta-schema fixture, with its `openrpc` enum (an unreleased placeholder) opened to the
+    /// version the document declares.
+    static func metaSchema(for document: JSONValue) throws -> JSONValue {
+        guard case .object(var meta) = try JSONParser.parse(Array(try Data(contentsOf: metaSchemaURL))),
+              case .object(var properties)? = meta["properties"], case .object(var openrpc)? = properties["openrpc"]
+        else { throw MetaSchemaUnreadable() }
+        openrpc["enum"] = .array([document["openrpc"] ?? .null])
+        properties["openrpc"] = .object(openrpc)
+        meta["properties"] = .object(properties)
+        return .object(meta)
+    }
+
+    struct MetaSchemaUnreadable: Error {}
+
+    static func metaSchemaViolations(of document: JSONValue) throws -> [String] {
+        let meta = try metaSchema(for: document)
+        let jsonSchema = meta["definitions"]?["JSONSchema"]?["$ref"]?.stringValue ?? "-"
+        // A reference object's `$ref` is a URI reference (draft-07's own definition, not fetched).
+        let referenceRef = meta["definitions"]?["referenceObject"]?["properties"]?["$ref"]?["$ref"]?.stringValue ?? "-"
+        let validator = SchemaValidator(root: meta, external: [
+            jsonSchema: SchemaValidator.lightSchemaCheck,
+            referenceRef: { value, path in value.stringValue == nil ? ["\(path): a $ref must be a string"] : [] },
+        ])
+        return validator.violations(document, meta)
+    }
+
+    /// Checked in Swift (no Python needed): the structure of every object of the document; the
+    /// JSON Schemas inside it get a lighter check (see `SchemaValidator.lightSchemaCheck`).
     @Test func theDocumentIsValidAgainstTheOpenRPCMetaSchema() throws {
+        let violations = try Self.metaSchemaViolations(of: try Self.document())
+        #expect(violations.isEmpty, "\(violations.prefix(20).joined(separator: "\n"))")
+    }
+
+    /// The check above can fail: a method with an empty name, a member OpenRPC does not define, a
+    /// missing `info` and a schema of an unknown type are each reported.
+    @Test func theMetaSchemaCheckFindsBrokenDocuments() throws {
+        guard case .object(var document) = try Self.document(), case .array(var methods)? = document["methods"],
+              case .object(var first)? = methods.first
+        else { Issue.record("the document has no methods"); return }
+        first["name"] = ""
+        methods[0] = .object(first)
+        document["methods"] = .array(methods)
+        document["servers2"] = .array([])
+        document["info"] = JSONValue?.none
+        let violations = try Self.metaSchemaViolations(of: .object(document))
+        #expect(violations.contains { $0.contains("missing info") }, "\(violations)")
+        #expect(violations.contains { $0.hasPrefix("/methods/0") }, "\(violations)")
+        #expect(violations.contains { $0.hasPrefix("/servers2") }, "\(violations)")
+        #expect(!SchemaValidator.lightSchemaCheck(["type": "text"], "").isEmpty)
+    }
+
+    static var hasPythonJSONSchema: Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import jsonschema, referencing"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// A second opinion where Python's `jsonschema` is installed (CI installs it): the official
+    /// meta-schema, with its version enum opened to the document's version and its JSON Schema
+    /// references pointed at draft-07 (bundled with `jsonschema`), so nothing is fetched.
+    @Test(.enabled(if: hasPythonJSONSchema, "python3 with jsonschema is not installed: the second opinion was not asked"))
+    func pythonJSONSchemaAgreesTheDocumentIsValid() throws {
         let directory = try Sidecar.makeDirectory()
         let script = directory.appendingPathComponent("validate.py")
         try Self.validator.write(to: script, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, try Self.metaSchemaURL().path, Self.documentURL.path]
+        process.arguments = ["python3", script.path, Self.metaSchemaURL.path, Self.documentURL.path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -3,7 +3,8 @@ import GRDB
 import Testing
 @testable import TobaStore
 
-/// The schema document (`shared/seed/000_263ca94ae9e5cd38.txt`), read as PROTOCOL.md §10 says.
+/// The schema document (`Tests/Fixtures/000_263ca94ae9e5cd38.txt`, origin in
+/// `Tests/Fixtures/README.md`), read as `protocol/storage.md` says.
 struct SchemaDocument {
     struct Column {
         let name: String
@@ -16,27 +17,16 @@ struct SchemaDocument {
 
     static let fileName = "000_263ca94ae9e5cd38.txt"
 
-    /// Walks up from this file to the first directory holding `shared/seed/<fileName>`: the
-    /// package sits beside `shared/` (`/work/main` and `/work/shared`; in CI, in the clone's parent).
-    static func locate(from file: String = #filePath) throws -> URL {
-        var directory = URL(fileURLWithPath: file).deletingLastPathComponent()
-        while directory.pathComponents.count > 1 {
-            let candidate = directory.appendingPathComponent("shared/seed/\(fileName)")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        throw DocumentMissing(searchedFrom: file)
+    /// The package root: this file is `Tests/TobaStoreTests/SchemaDocumentTests.swift`.
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
-    struct DocumentMissing: Error, CustomStringConvertible {
-        let searchedFrom: String
-        var description: String {
-            "schema document shared/seed/\(SchemaDocument.fileName) not found in any parent directory of \(searchedFrom)"
-        }
-    }
+    static var url: URL { packageRoot.appendingPathComponent("Tests/Fixtures/\(fileName)") }
 
     static func load() throws -> SchemaDocument {
-        try SchemaDocument(parsing: String(contentsOf: locate(), encoding: .utf8))
+        try SchemaDocument(parsing: String(contentsOf: url, encoding: .utf8))
     }
 
     /// Tables start at a line ``Nama Tabel : ``name`` ``; their columns are the first cells of the
