@@ -25,19 +25,26 @@ public struct Footprint: Sendable, Equatable {
     /// before it runs.
     public let everything: Bool
     public let keys: [Key]
+    /// The request only reads: when a group holds only such requests it runs without the write
+    /// lock (§4: a read never waits for another process's writer).
+    public let readOnly: Bool
 
     public static let everything = Footprint(everything: true, keys: [])
     /// Touches nothing another request can change short of an `everything` request (reads of
     /// data that only admin methods write, the health report).
     public static let nothing = Footprint(everything: false, keys: [])
 
-    private init(everything: Bool, keys: [Key]) {
+    private init(everything: Bool, keys: [Key], readOnly: Bool = false) {
         self.everything = everything
         self.keys = keys
+        self.readOnly = readOnly
     }
 
     public static func keys(_ keys: Key...) -> Footprint { Footprint(everything: false, keys: keys) }
     public static func keys(_ keys: [Key]) -> Footprint { Footprint(everything: false, keys: keys) }
+
+    /// The same footprint, for a request that never writes.
+    public var readingOnly: Footprint { Footprint(everything: everything, keys: keys, readOnly: true) }
 
     public func conflicts(with other: Footprint) -> Bool {
         if everything || other.everything { return true }

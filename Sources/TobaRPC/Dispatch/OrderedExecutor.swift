@@ -4,4 +4,13 @@
 public protocol OrderedExecutor<Context>: Sendable {
     associatedtype Context
     func runGroup(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>]
+    func runReads(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>]
+}
+
+extension OrderedExecutor {
+    /// Applies effects that only read, in the order given. By default as a group; a storage
+    /// layer runs them without taking its write lock.
+    public func runReads(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>] {
+        runGroup(effects)
+    }
 }

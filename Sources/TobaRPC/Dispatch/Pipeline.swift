@@ -217,7 +217,8 @@ public final class Pipeline<Context>: Sendable {
 
     private func runWriter() {
         while let group = queue.nextGroup(max: maxGroup) {
-            let results = executor.runGroup(group.map(\.1))
+            let effects = group.map(\.1)
+            let results = group.allSatisfy(\.0.footprint.readOnly) ? executor.runReads(effects) : executor.runGroup(effects)
             for ((slot, _), result) in zip(group, results) {
                 deliver(result, to: slot.responder)
             }

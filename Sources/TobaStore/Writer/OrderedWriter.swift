@@ -1,5 +1,6 @@
 import GRDB
 import Logging
+import Synchronization
 
 /// The single ordered writer with group commit. A group is one `BEGIN IMMEDIATE` transaction;
 /// each effect runs in its own savepoint, so a failing request leaves no trace while its
@@ -18,6 +19,8 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
 
     private let writer: any DatabaseWriter
     private let logger: Logger
+    /// The writer's one connection, kept across groups with its caches.
+    private let connection = Mutex<SQLiteConnection?>(nil)
 
     public init(database: AppDatabase, logger: Logger) {
         self.writer = database.writer
@@ -103,7 +106,7 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
     /// prepared once and cached, like every other statement: a cheap request costs three
     /// statement steps, not three compilations.
     private func apply(_ effects: [Effect], _ db: Database, journal: GroupJournal, into run: inout Run) throws {
-        let connection = SQLiteConnection(db)
+        let connection = self.connection(db)
         let begin = try db.cachedStatement(sql: "SAVEPOINT toba_request")
         let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT toba_request")
         let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT toba_request")
@@ -134,6 +137,35 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
                 }
                 run.results.append(.failure(settled(error, groupSize: 1)))
             }
+        }
+    }
+
+    private func connection(_ db: Database) -> SQLiteConnection {
+        connection.withLock { kept in
+            if let kept, kept.db === db { return kept }
+            let made = SQLiteConnection(db)
+            kept = made
+            return made
+        }
+    }
+
+    /// Effects that only read, in order, in one deferred transaction: it takes no write lock, so
+    /// (WAL) it never waits for another process's writer, and it sees every committed group.
+    public func runReads(_ effects: [Effect]) -> [Result<Answer, any Error>] {
+        do {
+            return try writer.writeWithoutTransaction { db in
+                let connection = self.connection(db)
+                var results: [Result<Answer, any Error>] = []
+                results.reserveCapacity(effects.count)
+                try db.inTransaction(.deferred) {
+                    for effect in effects { results.append(Result { try effect(connection) }) }
+                    return .commit
+                }
+                return results
+            }
+        } catch {
+            let failure = settled(error, groupSize: effects.count)
+            return effects.map { _ in .failure(failure) }
         }
     }
 

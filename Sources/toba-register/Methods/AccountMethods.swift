@@ -71,7 +71,7 @@ enum AccountMethods {
                 let prepared = try await Offload.run { accounts.preparePassword(input.password) }
                 return .ordered { db in .value(try accounts.resetPassword(uid: input.uid, token: input.token, newPassword: prepared, db)) }
             },
-            Bind.open("category.list", decode: { p in try p.page() }, footprint: { _ in .nothing }) { page, db in
+            Bind.open("category.list", decode: { p in try p.page() }, footprint: { _ in Footprint.nothing.readingOnly }) { page, db in
                 try accounts.listCategories(db, page: page)
             },
             Bind.admin("category.create", sessions, permission: "users.add_category", decode: { p in

@@ -102,7 +102,7 @@ enum CommerceMethods {
         }, footprint: { call in
             // Without a token it reads what only admin methods change; with one it also
             // authenticates (and applies the caller's subscription expiry).
-            call.token.map { Footprints.acting(token: $0) } ?? .nothing
+            call.token.map { Footprints.acting(token: $0) } ?? Footprint.nothing.readingOnly
         }) { call in
             var claims: SessionClaims?
             if let token = call.token { claims = try sessions.tokens.verify(token) }

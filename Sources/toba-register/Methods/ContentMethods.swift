@@ -21,7 +21,7 @@ enum ContentMethods {
             }) { input, _, db in
                 try feedback.list(db, type: input.type, page: input.page, page: input.paging)
             },
-            Bind.open("landing.list", decode: { p in try p.page() }, footprint: { _ in .nothing }) { page, db in
+            Bind.open("landing.list", decode: { p in try p.page() }, footprint: { _ in Footprint.nothing.readingOnly }) { page, db in
                 try landing.list(db, page: page)
             },
             Bind.admin("landing.slide.create", sessions, permission: "landing.add_swiperslide", decode: { p in

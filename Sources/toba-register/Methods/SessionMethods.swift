@@ -49,7 +49,7 @@ enum SessionMethods {
                 try web.save(db, sessionKey: input.key, data: input.data, expireDate: input.expires)
             },
             Bind.open("websession.load", decode: { p in try p.required("sessionKey", as: String.self) },
-                      footprint: { key in .keys(Footprints.webSession(key)) }) { key, db in
+                      footprint: { key in Footprint.keys(Footprints.webSession(key)).readingOnly }) { key, db in
                 try web.load(db, sessionKey: key)
             },
             Bind.open("websession.delete", decode: { p in try p.required("sessionKey", as: String.self) },

@@ -18,7 +18,7 @@ enum SystemMethods {
         let discover = OpenRPCDocument.value
         var methods: [Method<any SQLConnection>] = [
             Method("rpc.discover", decode: { _ in NoParams() }) { _ in .done(discover) },
-            Method("system.health", decode: { _ in NoParams() }, footprint: { _ in .nothing }) { _, db in
+            Method("system.health", decode: { _ in NoParams() }, footprint: { _ in Footprint.nothing.readingOnly }) { _, db in
                 let uptime = Double(Timestamp.now().microseconds - services.startedAt.microseconds) / 1_000_000
                 return [
                     "status": "ok",

@@ -30,7 +30,7 @@ enum VoucherMethods {
             Bind.admin("voucher.claims", sessions, permission: "vouchers.view_invitationclaimed", decode: { p in
                 (id: try p.required("voucherId", as: Int64.self), page: try p.page())
             }) { input, _, db in try vouchers.claims(db, voucherId: input.id, page: input.page) },
-            Bind.open("voucher.get", decode: { p in try p.required("code", as: String.self) }, footprint: { _ in .nothing }) { code, db in
+            Bind.open("voucher.get", decode: { p in try p.required("code", as: String.self) }, footprint: { _ in Footprint.nothing.readingOnly }) { code, db in
                 try vouchers.publicInfo(db, code: code)
             },
             Bind.authed("voucher.claim", sessions, decode: { p in

@@ -7,7 +7,10 @@ import GRDBSQLite
 /// authorizer. Reads go straight to SQLite's C API through GRDB's statement handle (binding and
 /// column reads are the hot path of every request); writes go through GRDB's `execute`, which
 /// keeps its transaction bookkeeping.
-public final class SQLiteConnection: SQLConnection {
+///
+/// Unchecked `Sendable`: a connection is used only inside the GRDB access that owns its `db`,
+/// one thread at a time (the ordered writer keeps one across its groups).
+public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
     let db: Database
     /// Column names per statement text: computed once, not per row or per call.
     private var columnNames: [String: [String]] = [:]

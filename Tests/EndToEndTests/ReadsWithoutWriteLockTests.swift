@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+import Testing
+import TobaRPC
+
+/// PROTOCOL.md §4: a request that only reads never waits for another process's write lock.
+@Suite struct ReadsWithoutWriteLockTests {
+    @Test(.timeLimit(.minutes(2)))
+    func readsAreAnsweredWhileAnotherProcessHoldsTheWriteLock() throws {
+        // Given a service on a file with a busy timeout of two seconds, and a stored web session
+        let directory = try Sidecar.makeDirectory()
+        let file = directory.appendingPathComponent("reads.sqlite")
+        let sidecar = try Sidecar(arguments: ["--db", file.path], config: #"{"passwords": {"iterations": 1000}, "storage": {"busyTimeoutSeconds": 2}}"#,
+                                  directory: directory)
+        _ = try sidecar.result("websession.save", ["sessionKey": "kept", "data": "1"])
+        // And this (other) process holding the write lock of the same file
+        let other = try DatabaseQueue(path: file.path)
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? other.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    holding.signal()
+                    release.wait()
+                    return .commit
+                }
+            }
+            done.signal()
+        }
+        holding.wait()
+        // When reads arrive, they are answered at once, each with its result
+        for (method, params) in [("system.health", JSONValue.object([:])), ("product.list", [:]), ("category.list", [:]),
+                                 ("landing.list", [:]), ("voucher.get", ["code": "NONE"]), ("websession.load", ["sessionKey": "kept"])] {
+            let answer = try sidecar.call(method, params)
+            #expect(answer["error"]?["data"]?["reason"] != "storage_busy", "\(method) waited for the lock")
+        }
+        #expect(try sidecar.result("websession.load", ["sessionKey": "kept"])["data"] == "1")
+        // While a write still waits for the lock and gives up
+        #expect(try sidecar.error("websession.save", ["sessionKey": "during", "data": "2"])["data"]?["reason"] == "storage_busy")
+        release.signal()
+        done.wait()
+        try other.close()
+        #expect(try sidecar.finish() == 0)
+    }
+}
