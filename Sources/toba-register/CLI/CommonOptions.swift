@@ -22,6 +22,15 @@ struct CommonOptions: ParsableArguments {
 
     var databasePath: String { db ?? Self.environment["TOBA_DB"] ?? "toba-register.sqlite" }
 
+    /// PostgreSQL (`postgres://…`, `postgresql://…`) is specified but not built yet: every command
+    /// refuses it clearly instead of opening a file of that name. The URL is not repeated: it may
+    /// hold a password.
+    func refusePostgreSQL(command: String) throws {
+        let lowered = databasePath.lowercased()
+        guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else { return }
+        throw StartupFailure("\(command) works on SQLite databases only for now; PostgreSQL (--db postgres://…) is not supported yet")
+    }
+
     var configPath: String? { config ?? Self.environment["TOBA_CONFIG"] }
 
     /// Nil for an in-memory database without an explicit key file: the key then lives in memory.

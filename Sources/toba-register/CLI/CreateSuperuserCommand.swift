@@ -14,6 +14,7 @@ struct CreateSuperuserCommand: AsyncParsableCommand {
     var email: String
 
     func run() async throws {
+        try options.refusePostgreSQL(command: "createsuperuser")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {

@@ -2,14 +2,6 @@ import Foundation
 
 /// What `import` and `export` share: both work on SQLite files only for now.
 enum DumpCommand {
-    /// PostgreSQL (`postgres://…`, `postgresql://…`) is not supported by `import`/`export` yet.
-    /// The URL is not repeated: it may hold a password.
-    static func refusePostgreSQL(_ databasePath: String, command: String) throws {
-        let lowered = databasePath.lowercased()
-        guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else { return }
-        throw StartupFailure("\(command) works on SQLite databases only for now; PostgreSQL (--db postgres://…) is not supported yet")
-    }
-
     /// `1.5 MB`, `1.0 GB`: decimal units, as a progress line shows them.
     static func size(_ bytes: Int64) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]

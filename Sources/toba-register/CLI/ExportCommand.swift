@@ -20,7 +20,7 @@ struct ExportCommand: AsyncParsableCommand {
     var file: String?
 
     func run() async throws {
-        try DumpCommand.refusePostgreSQL(options.databasePath, command: "export")
+        try options.refusePostgreSQL(command: "export")
         let settings = try options.loadSettings()
         let path = options.databasePath
         guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else {

@@ -21,7 +21,7 @@ struct ImportCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        try DumpCommand.refusePostgreSQL(options.databasePath, command: "import")
+        try options.refusePostgreSQL(command: "import")
         let settings = try options.loadSettings()
         let handle: FileHandle
         if file == "-" {

@@ -8,6 +8,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
+        try options.refusePostgreSQL(command: "migrate")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
         do {

@@ -22,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     var testPrepareJitterUs: Int?
 
     func run() async throws {
+        try options.refusePostgreSQL(command: "serve")
         let logger = try options.makeLogger()
         let shutdown = ShutdownSwitch()
         let signals = ShutdownSignals(triggering: shutdown, logger: logger)

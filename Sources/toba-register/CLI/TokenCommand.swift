@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import TobaDomain
 import TobaStore
 
@@ -32,6 +31,7 @@ struct TokenCommand: AsyncParsableCommand {
     static let userAgent = "toba-register token (command line)"
 
     func run() async throws {
+        try options.refusePostgreSQL(command: "token")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
         guard options.databasePath != ":memory:" else {
@@ -52,14 +52,14 @@ struct TokenCommand: AsyncParsableCommand {
         }
         let services = await Services(database: database, settings: settings, clock: ServiceClock(), secretKey: secretKey, logger: logger)
         let address = Validate.normalizedEmail(email)
-        let login = try await database.writer.write { db -> Accounts.LoginResult in
-            guard let user = try Row.fetchOne(db, sql: "SELECT id, is_active, is_staff FROM users_user WHERE email = ?",
-                                              arguments: [address])
+        let login = try database.write { db -> Accounts.LoginResult in
+            guard let user = try StoredRow.fetchOne(db, sql: "SELECT id, is_active, is_staff FROM users_user WHERE email = ?",
+                                                    arguments: [address])
             else { throw StartupFailure("no user has the email \(address)") }
-            guard user["is_active"] as Bool, user["is_staff"] as Bool else {
+            guard try user.read("is_active", as: Bool.self), try user.read("is_staff", as: Bool.self) else {
                 throw StartupFailure("\(address) is not an active staff user")
             }
-            return try services.accounts.startSession(db, userId: user["id"], clientId: clientId, ipAddress: nil,
+            return try services.accounts.startSession(db, userId: try user.read("id"), clientId: clientId, ipAddress: nil,
                                                       userAgent: Self.userAgent)
         }
         let token = try await services.sessions.tokens.sign(login.claims)
