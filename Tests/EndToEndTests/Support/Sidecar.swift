@@ -10,7 +10,14 @@ final class Sidecar: @unchecked Sendable {
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    static var binary: URL { packageRoot.appendingPathComponent(".build/debug/toba-register") }
+    /// The debug build, or the binary `TOBA_TEST_BINARY` names (e.g. `.build/release/toba-register`,
+    /// to run the attack tests against the release build).
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["TOBA_TEST_BINARY"], !path.isEmpty {
+            return path.hasPrefix("/") ? URL(fileURLWithPath: path) : packageRoot.appendingPathComponent(path)
+        }
+        return packageRoot.appendingPathComponent(".build/debug/toba-register")
+    }
 
     /// Settings for fast tests: 1,000 PBKDF2 iterations.
     static let fastConfig = #"{"passwords": {"iterations": 1000}}"#
