@@ -74,13 +74,15 @@ enum FuzzProperties {
         require(framer.push(stream) + framer.finish() == whole, "a framer reused after finish() differs")
     }
 
-    /// Pushes `stream` cut into pieces of `chunks` bytes (empty pieces included), then finishes.
+    /// Pushes `stream` cut into pieces of `chunks` bytes (empty pieces included; every other one
+    /// as raw bytes, as StdinReader pushes them), then finishes.
     static func frames(_ stream: [UInt8], limit: Int, chunks: [Int]) -> [LineFramer.Frame] {
         var framer = LineFramer(maxLineBytes: limit)
         var out: [LineFramer.Frame] = []
         var start = 0
-        for size in chunks {
-            out += framer.push(Array(stream[start..<start + size]))
+        for (k, size) in chunks.enumerated() {
+            let piece = Array(stream[start..<start + size])
+            out += k % 2 == 0 ? framer.push(piece) : piece.withUnsafeBytes { framer.push($0) }
             start += size
         }
         out += framer.push(Array(stream[start...]))
