@@ -20,7 +20,10 @@ import TobaRPC
     /// Clocks of the passes: the full pass at an ordinary instant, short ones at the calendar's ends.
     static let extremeClocks = ["9999-12-31T00:00:00Z", "0000-01-01T00:00:01Z"]
 
-    @Test(.timeLimit(.minutes(3)))
+    /// Three minutes for the default single pass, two more for each extra `TOBA_FUZZ_PASSES`.
+    static let minutes = 1 + 2 * Int64(max(1, ProcessInfo.processInfo.environment["TOBA_FUZZ_PASSES"].flatMap { Int($0) } ?? 1))
+
+    @Test(.timeLimit(.minutes(minutes)))
     func everyMethodAnswersHostileParamsWithAListedErrorAndBadCallsChangeNothing() throws {
         let methods = try FuzzSchema.load().filter { $0.name != "system.shutdown" }
         #expect(methods.count >= 78)

@@ -3,8 +3,8 @@ import GRDB
 import Testing
 import TobaRPC
 
-/// Arrival order is the order of effects; a failed request leaves no trace; a write is answered
-/// only once durable (PROTOCOL.md §4).
+/// Arrival order is the order of effects; a failed request leaves no trace (PROTOCOL.md §4).
+/// That a write is answered only once durable is `CrashTests`' part (kill -9 at random points).
 @Suite struct OrderingTests {
     static let configs = [
         Sidecar.fastConfig,
@@ -82,47 +82,6 @@ import TobaRPC
         _ = try sidecar.result("auth.login", ["email": "first@example.com", "password": "first passphrase"])
         _ = try sidecar.result("auth.login", ["email": "second@example.com", "password": "second passphrase"])
         #expect(try sidecar.finish() == 0)
-    }
-
-    /// kill -9 right after the answers arrived: every answered write is on disk.
-    @Test func anAnsweredWriteSurvivesKillMinusNine() throws {
-        let directory = try Sidecar.makeDirectory()
-        let file = directory.appendingPathComponent("durable.sqlite")
-        let sidecar = try Sidecar(arguments: ["--db", file.path], directory: directory)
-        var script = ""
-        for i in 0..<40 {
-            script += Sidecar.requestLine("websession.save", ["sessionKey": .string("durable\(i)"), "data": .string("v\(i)")], id: .string("s\(i)")) + "\n"
-        }
-        script += Sidecar.requestLine("user.register", ["email": "durable@example.com", "password": "a long passphrase"], id: "reg") + "\n"
-        sidecar.write(Data(script.utf8))
-        _ = try sidecar.response(id: "reg")
-        for i in 0..<40 { _ = try sidecar.response(id: .string("s\(i)")) }
-        sidecar.signal(SIGKILL)
-        #expect(try sidecar.waitForExit() == SIGKILL)
-
-        let reopened = try Sidecar(arguments: ["--db", file.path], directory: directory)
-        for i in 0..<40 {
-            #expect(try reopened.result("websession.load", ["sessionKey": .string("durable\(i)")])["data"] == .string("v\(i)"))
-        }
-        _ = try reopened.result("auth.login", ["email": "durable@example.com", "password": "a long passphrase"])
-        #expect(try reopened.finish() == 0)
-    }
-
-    /// Each answered write survives a kill -9 that follows its own answer immediately.
-    @Test func aWriteKilledRightAfterItsOwnAnswerIsKept() throws {
-        let directory = try Sidecar.makeDirectory()
-        let file = directory.appendingPathComponent("durable-one.sqlite")
-        for round in 0..<3 {
-            let sidecar = try Sidecar(arguments: ["--db", file.path], directory: directory)
-            _ = try sidecar.result("websession.save", ["sessionKey": .string("round\(round)"), "data": .string("r\(round)")])
-            sidecar.signal(SIGKILL)
-            _ = try sidecar.waitForExit()
-        }
-        let reopened = try Sidecar(arguments: ["--db", file.path], directory: directory)
-        for round in 0..<3 {
-            #expect(try reopened.result("websession.load", ["sessionKey": .string("round\(round)")])["data"] == .string("r\(round)"))
-        }
-        #expect(try reopened.finish() == 0)
     }
 
     /// Responses may overtake each other: a slow registration does not hold back an answer that

@@ -98,8 +98,9 @@ final class FuzzWorld {
     func refresh(clock: String) throws {
         try sidecar.setClock(clock)
         let verified = try sidecar.call("auth.verify", ["token": admin])["result"]
-        if verified?["isSuperuser"] != true {
-            // A fuzzed call may have deactivated or demoted the admin (as a user made superuser),
+        if verified?["isSuperuser"] != true || verified?["isStaff"] != true {
+            // A fuzzed call may have deactivated or demoted the admin (as a user made superuser;
+            // a superuser who is not staff fails the admin rule),
             // or wiped its password (a social login through an address it added): undo that.
             try SidecarDatabase.write(database) { db in
                 try db.execute(sql: """
