@@ -20,7 +20,15 @@ public struct Method<Context>: Sendable {
     /// A decoded call: what it touches, and its preparation.
     public struct Call: Sendable {
         let footprint: Footprint
-        let prepare: @Sendable () async throws -> Prepared<Context>
+        let preparation: Preparation
+    }
+
+    enum Preparation: Sendable {
+        /// Prepared while decoding (cheap work: a signature check, nothing at all): no task, no
+        /// thread hop.
+        case ready(Prepared<Context>)
+        /// Prepared concurrently, on a task of its own (a password hash).
+        case later(@Sendable () async throws -> Prepared<Context>)
     }
 
     public let name: String
@@ -40,7 +48,24 @@ public struct Method<Context>: Sendable {
             var params = params
             let input = try decode(&params)
             try params.finish()
-            return Call(footprint: footprint(input), prepare: { try await prepare(input) })
+            return Call(footprint: footprint(input), preparation: .later { try await prepare(input) })
+        }
+    }
+
+    /// A method whose preparation is cheap enough to run while decoding, on the reader thread
+    /// (checking a token's signature costs about a microsecond; a task would cost more).
+    public init<Input: Sendable>(
+        _ name: String,
+        decode: @escaping @Sendable (inout Params) throws -> Input,
+        footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
+        prepareNow: @escaping @Sendable (Input) throws -> Prepared<Context>
+    ) {
+        self.name = name
+        self.start = { params in
+            var params = params
+            let input = try decode(&params)
+            try params.finish()
+            return Call(footprint: footprint(input), preparation: .ready(try prepareNow(input)))
         }
     }
 
@@ -51,9 +76,9 @@ public struct Method<Context>: Sendable {
         footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
         apply: @escaping @Sendable (Input, Context) throws -> JSONValue
     ) {
-        self.init(name, decode: decode, footprint: footprint) { input in
+        self.init(name, decode: decode, footprint: footprint, prepareNow: { input in
             .ordered { context in .value(try apply(input, context)) }
-        }
+        })
     }
 }
 

@@ -14,9 +14,10 @@ final class Slot<Context>: @unchecked Sendable {
     let responder: Responder
     let footprint: Footprint
 
-    init(responder: Responder, footprint: Footprint) {
+    init(responder: Responder, footprint: Footprint, state: State = .pending) {
         self.responder = responder
         self.footprint = footprint
+        self.state = state
     }
 
     var isSettled: Bool {
@@ -47,6 +48,8 @@ final class OrderedQueue<Context>: @unchecked Sendable {
         defer { condition.unlock() }
         guard !closed else { return false }
         slots.append(slot)
+        // Already prepared (while decoding): the writer may take it at once.
+        if case .effect = slot.state { condition.signal() }
         return true
     }
 

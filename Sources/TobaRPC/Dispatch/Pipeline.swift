@@ -181,6 +181,16 @@ public final class Pipeline<Context>: Sendable {
             responder.send(.failure(mapError(error)))
             return
         }
+        if case .ready(let prepared) = call.preparation, prepareDelay == nil {
+            switch prepared {
+            case .done(let result):
+                responder.send(.success(result))
+            case .ordered(let effect):
+                let slot = Slot<Context>(responder: responder, footprint: call.footprint, state: .effect(effect))
+                if !queue.append(slot) { responder.abandon() }
+            }
+            return
+        }
         let slot = Slot<Context>(responder: responder, footprint: call.footprint)
         guard queue.append(slot) else {
             // Closed meanwhile and the writer may be gone: this request was read too late to run.
@@ -190,7 +200,12 @@ public final class Pipeline<Context>: Sendable {
         Task { [queue, mapError, prepareDelay] in
             await prepareDelay?()
             do {
-                switch try await call.prepare() {
+                let prepared: Prepared<Context>
+                switch call.preparation {
+                case .ready(let ready): prepared = ready
+                case .later(let prepare): prepared = try await prepare()
+                }
+                switch prepared {
                 case .done(let result):
                     queue.resolve(slot, .skip)
                     responder.send(.success(result))

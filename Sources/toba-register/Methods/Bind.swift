@@ -18,10 +18,11 @@ enum Bind {
             guard let touches else { return .everything }
             guard let uid = SessionTokens.unverifiedUserId(of: token) else { return .everything }
             return .keys([Footprints.user(uid)] + touches(input))
-        }) { token, input in
+        }, prepareNow: { token, input in
+            // A signature check costs about a microsecond: done while decoding, no task.
             let claims = try sessions.tokens.verify(token)
             return .ordered { db in .value(try apply(input, try sessions.authenticate(claims, db), db)) }
-        }
+        })
     }
 
     /// A method acting for the user of `token`, with work to prepare first (e.g. a hash).

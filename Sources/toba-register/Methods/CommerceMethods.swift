@@ -103,7 +103,7 @@ enum CommerceMethods {
             // Without a token it reads what only admin methods change; with one it also
             // authenticates (and applies the caller's subscription expiry).
             call.token.map { Footprints.acting(token: $0) } ?? Footprint.nothing.readingOnly
-        }) { call in
+        }, prepareNow: { call in
             var claims: SessionClaims?
             if let token = call.token { claims = try sessions.tokens.verify(token) }
             return .ordered { [claims] db in
@@ -113,7 +113,7 @@ enum CommerceMethods {
                 }
                 return .value(try apply(call.input, call.all, call.page, db))
             }
-        }
+        })
     }
 
     /// The gateway's body; a missing or mistyped signed field is named like `notification.order_id`.
