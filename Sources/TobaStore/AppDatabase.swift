@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The database of one process: a WAL `DatabasePool` on a file, or a private in-memory database
 /// for `:memory:`. Opened once per process; migrated at open.
@@ -106,7 +107,11 @@ public struct AppDatabase: Sendable {
         try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown" }
     }
 
-    /// The size of the database file plus its WAL in bytes (in memory: its pages).
+    /// The last file size measured and when (monotonic nanoseconds).
+    private let measuredSize = MeasuredSize()
+
+    /// The size of the database file plus its WAL in bytes (in memory: its pages), measured at
+    /// most every 100 ms: a health check per request must not cost two `stat` calls each.
     /// `db` is the connection in use (the in-memory database has no file to measure).
     public func sizeBytes(_ db: any SQLConnection) -> Int64 {
         guard !isInMemory else {
@@ -114,12 +119,14 @@ public struct AppDatabase: Sendable {
             let size = (try? Int64.fetchOne(db, sql: "PRAGMA page_size")) ?? nil
             return (pages ?? 0) * (size ?? 0)
         }
-        var total: Int64 = 0
-        for file in [path, path + "-wal"] {
-            var info = stat()
-            if stat(file, &info) == 0 { total += Int64(info.st_size) }
+        return measuredSize.value(within: 100_000_000) {
+            var total: Int64 = 0
+            for file in [path, path + "-wal"] {
+                var info = stat()
+                if stat(file, &info) == 0 { total += Int64(info.st_size) }
+            }
+            return total
         }
-        return total
     }
 
     /// Checkpoints the WAL and closes the connections.
@@ -140,5 +147,18 @@ public enum StoreError: Error, CustomStringConvertible {
         switch self {
         case .newerSchema: "the database was migrated by a newer release of toba-register"
         }
+    }
+}
+
+/// A value measured now and then: reused while younger than a given age.
+final class MeasuredSize: Sendable {
+    private let state = Mutex<(at: UInt64, value: Int64)?>(nil)
+
+    func value(within nanoseconds: UInt64, measure: () -> Int64) -> Int64 {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let last = state.withLock({ $0 }), now &- last.at < nanoseconds { return last.value }
+        let value = measure()
+        state.withLock { $0 = (now, value) }
+        return value
     }
 }
