@@ -58,10 +58,9 @@ import TobaRPC
         #expect(throws: DomainError.invalidToken) { try tokens.verify(badSession) }
     }
 
-    @Test func theUserOfATokenIsReadBeforeItsSignatureIsChecked() async throws {
-        let token = try await Self.tokens().sign(Self.claims)
-        #expect(SessionTokens.unverifiedUserId(of: token) == 42)
-        #expect(SessionTokens.unverifiedUserId(of: "a.b.c") == nil)
+    @Test func base64URLRoundTrips() {
         #expect(Base64URL.decode(Array(Base64URL.encode(Array(0...255)).utf8)) == Array(0...255))
+        #expect(Base64URL.decode(Array("a=".utf8)) == nil)
+        #expect(Base64URL.decode(Array("abcde".utf8)) == nil)
     }
 }

@@ -18,21 +18,23 @@ enum Base64URL {
 
     private static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard text.count % 4 != 1 else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(text.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in text {
-            let value = table[Int(byte)]
-            guard value != 0xFF else { return nil }
-            accumulator = (accumulator << 6) | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        return table.withUnsafeBufferPointer { table -> [UInt8]? in
+            var output: [UInt8] = []
+            output.reserveCapacity(text.count * 3 / 4)
+            var accumulator: UInt32 = 0
+            var bits = 0
+            for byte in text {
+                let value = table[Int(byte)]
+                guard value != 0xFF else { return nil }
+                accumulator = (accumulator << 6) | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                }
             }
+            return output
         }
-        return output
     }
 
     static func encode(_ bytes: some Collection<UInt8>) -> String {

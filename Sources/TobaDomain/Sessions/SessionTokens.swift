@@ -58,17 +58,4 @@ public final class SessionTokens: Sendable {
         guard case .object(let object)? = try? JSONParser.parse(bytes) else { return nil }
         return object
     }
-
-    /// The `uid` a token's payload names, read WITHOUT checking the signature: only for naming
-    /// what a request will touch before it is prepared. A token whose signature fails never
-    /// reaches the writer, so only authentic claims decide what a request waits for.
-    public static func unverifiedUserId(of token: String) -> Int64? {
-        let bytes = Array(token.utf8)
-        guard bytes.count <= 8192, let first = bytes.firstIndex(of: UInt8(ascii: ".")),
-              let second = bytes[(first + 1)...].firstIndex(of: UInt8(ascii: ".")),
-              let payload = Base64URL.decode(bytes[(first + 1)..<second]),
-              case .object(let claims)? = try? JSONParser.parse(payload)
-        else { return nil }
-        return claims["uid"]?.int64Value
-    }
 }

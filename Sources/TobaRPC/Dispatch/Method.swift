@@ -69,6 +69,23 @@ public struct Method<Context>: Sendable {
         }
     }
 
+    /// A method whose footprint is known only once its cheap preparation ran (the account a
+    /// token stands for is read from its verified claims), both while decoding.
+    public init<Input: Sendable>(
+        _ name: String,
+        decode: @escaping @Sendable (inout Params) throws -> Input,
+        prepareNow: @escaping @Sendable (Input) throws -> (Footprint, Prepared<Context>)
+    ) {
+        self.name = name
+        self.start = { params in
+            var params = params
+            let input = try decode(&params)
+            try params.finish()
+            let (footprint, prepared) = try prepareNow(input)
+            return Call(footprint: footprint, preparation: .ready(prepared))
+        }
+    }
+
     /// A method whose whole work is applied in order.
     public init<Input: Sendable>(
         _ name: String,

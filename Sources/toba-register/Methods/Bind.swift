@@ -14,14 +14,12 @@ enum Bind {
         touches: (@Sendable (Input) -> [Footprint.Key])? = nil,
         apply: @escaping @Sendable (Input, AuthUser, any SQLConnection) throws -> JSONValue
     ) -> Method<any SQLConnection> {
-        Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }, footprint: { token, input in
-            guard let touches else { return .everything }
-            guard let uid = SessionTokens.unverifiedUserId(of: token) else { return .everything }
-            return .keys([Footprints.user(uid)] + touches(input))
-        }, prepareNow: { token, input in
-            // A signature check costs about a microsecond: done while decoding, no task.
+        Method(name, decode: { p in (try p.sessionToken(), try decode(&p)) }, prepareNow: { token, input in
+            // A signature check costs about a microsecond: done while decoding, no task. The
+            // footprint comes from the verified claims.
             let claims = try sessions.tokens.verify(token)
-            return .ordered { db in .value(try apply(input, try sessions.authenticate(claims, db), db)) }
+            let footprint = touches.map { Footprint.keys([Footprints.user(claims.uid)] + $0(input)) } ?? .everything
+            return (footprint, .ordered { db in .value(try apply(input, try sessions.authenticate(claims, db), db)) })
         })
     }
 

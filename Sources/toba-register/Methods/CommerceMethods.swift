@@ -99,20 +99,18 @@ enum CommerceMethods {
             let all = try p.optional("includeInactive", as: Bool.self) ?? false
             let token: String? = all ? try p.sessionToken() : try p.optional("token")
             return (token: token, all: all, page: try p.page(), input: try decode(&p))
-        }, footprint: { call in
+        }, prepareNow: { call in
+            let claims = try call.token.map { try sessions.tokens.verify($0) }
             // Without a token it reads what only admin methods change; with one it also
             // authenticates (and applies the caller's subscription expiry).
-            call.token.map { Footprints.acting(token: $0) } ?? Footprint.nothing.readingOnly
-        }, prepareNow: { call in
-            var claims: SessionClaims?
-            if let token = call.token { claims = try sessions.tokens.verify(token) }
-            return .ordered { [claims] db in
+            let footprint = claims.map { Footprint.keys(Footprints.user($0.uid)) } ?? Footprint.nothing.readingOnly
+            return (footprint, .ordered { [claims] db in
                 if let claims {
                     let user = try sessions.authenticate(claims, db)
                     if call.all { try PermissionChecker.requireAdmin(db, user, permission) }
                 }
                 return .value(try apply(call.input, call.all, call.page, db))
-            }
+            })
         })
     }
 

@@ -24,11 +24,4 @@ enum Footprints {
     /// A web session whose key the service makes: no request can name it before it exists.
     static let newWebSession = Footprint.Key("websession", "\u{0}new")
     static let webSessions = Footprint.Key.all("websession")
-
-    /// The footprint of a request acting for the user a token names, plus `extra`. A token
-    /// whose payload cannot be read conflicts with everything (it fails while preparing anyway).
-    static func acting(token: String?, _ extra: Footprint.Key...) -> Footprint {
-        guard let token, let uid = SessionTokens.unverifiedUserId(of: token) else { return .everything }
-        return .keys([user(uid)] + extra)
-    }
 }
