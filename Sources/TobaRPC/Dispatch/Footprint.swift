@@ -74,8 +74,9 @@ struct FootprintUnion {
         }
         for key in footprint.keys {
             if key.id == nil {
-                wholeKinds.insert(key.kind)
-            } else {
+                if !wholeKinds.contains(key.kind) { wholeKinds.insert(key.kind) }
+            } else if !wholeKinds.contains(key.kind) {
+                // A kind held whole already conflicts with every key of it: no need to keep them.
                 keys.insert(key)
                 kindsWithKeys.insert(key.kind)
             }
