@@ -8,10 +8,13 @@ public struct PasswordRules: Sendable {
     /// Django's `UserAttributeSimilarityValidator.DEFAULT_MAX_SIMILARITY`.
     static let maxSimilarity = 0.7
 
-    private let common: Set<String>
+    public init() {}
 
-    public init() {
-        self.common = CommonPasswords.all
+    /// Builds the common-password set now (it is otherwise built at the first password check):
+    /// the service calls this off the start-up path, so neither the first answer nor the first
+    /// registration waits for it.
+    public static func warmUp() {
+        _ = CommonPasswords.all
     }
 
     /// - Parameter attributes: the email's local part, first and last name (empty ones skipped).
@@ -22,7 +25,7 @@ public struct PasswordRules: Sendable {
         if password.count < Self.minimumLength {
             throw DomainError.validation("password_too_short", field: "password")
         }
-        if common.contains(password.lowercased().trimmingCharacters(in: .whitespaces)) {
+        if CommonPasswords.all.contains(password.lowercased().trimmingCharacters(in: .whitespaces)) {
             throw DomainError.validation("password_too_common", field: "password")
         }
         if password.allSatisfy(\.isNumber) {
@@ -61,5 +64,14 @@ public struct PasswordRules: Sendable {
 
 /// Django's list of 20,000 common passwords (lower-cased), embedded in the binary.
 enum CommonPasswords {
-    static let all: Set<String> = Set(CommonPasswordList.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+    static let all: Set<String> = {
+        var words = Set<String>(minimumCapacity: 20_000)
+        for line in CommonPasswordList.text.utf8.split(separator: UInt8(ascii: "\n")) {
+            var word = line
+            while word.first == UInt8(ascii: " ") { word = word.dropFirst() }
+            while word.last == UInt8(ascii: " ") { word = word.dropLast() }
+            words.insert(String(Substring(word)))
+        }
+        return words
+    }()
 }

@@ -29,6 +29,9 @@ struct Server {
             mapError: { ErrorMapping.rpcError(for: $0, logger: logger) })
         shutdown.onShutdown { pipeline.close() }
         pipeline.start()
+        // The common-password list is built beside serving, on a low-priority thread: neither
+        // the first answer nor (usually) the first registration waits for it.
+        DispatchQueue.global(qos: .utility).async { PasswordRules.warmUp() }
         let maintenance = Maintenance(services: services)
         maintenance.start()
 
