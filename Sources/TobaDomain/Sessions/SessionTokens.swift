@@ -11,12 +11,18 @@ import TobaStore
 /// JSON parser, with no `JSONDecoder` on the hot path. Tests check the two against each other.
 public final class SessionTokens: Sendable {
     private let keys: JWTKeyCollection
-    private let key: SymmetricKey
+    /// HMAC-SHA256 already keyed: each check copies it instead of hashing the key again.
+    private let keyed: HMAC<SHA256>
     private let issuer: String
+    /// The header segment jwt-kit writes; any other is parsed and must still say HS256.
+    private static let usualHeaders: Set<[UInt8]> = [
+        Array(Base64URL.encode(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8)).utf8),
+        Array(Base64URL.encode(Array(#"{"typ":"JWT","alg":"HS256"}"#.utf8)).utf8),
+    ]
 
     private init(keys: JWTKeyCollection, key: SymmetricKey, issuer: String) {
         self.keys = keys
-        self.key = key
+        self.keyed = HMAC<SHA256>(key: key)
         self.issuer = issuer
     }
 
@@ -43,15 +49,28 @@ public final class SessionTokens: Sendable {
               let second = bytes[(first + 1)...].firstIndex(of: UInt8(ascii: ".")),
               !bytes[(second + 1)...].contains(UInt8(ascii: ".")),
               let signature = Base64URL.decode(bytes[(second + 1)...]),
-              HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: bytes[..<second], using: key),
-              let header = Base64URL.decode(bytes[..<first]).flatMap(Self.object),
-              header["alg"] == "HS256",
+              isValid(signature, for: bytes[..<second]),
+              Self.usualHeaders.contains(Array(bytes[..<first]))
+                || Base64URL.decode(bytes[..<first]).flatMap(Self.object)?["alg"] == "HS256",
               let payload = Base64URL.decode(bytes[(first + 1)..<second]).flatMap(Self.object),
               let claims = SessionClaims(payload),
               claims.token == "session", claims.iss == issuer, claims.aud == issuer,
               UUIDText.storage(claims.sid) != nil
         else { throw .invalidToken }
         return claims
+    }
+
+    /// Whether `signature` is the HMAC of `signed`, compared in constant time.
+    private func isValid(_ signature: [UInt8], for signed: ArraySlice<UInt8>) -> Bool {
+        guard signature.count == SHA256.byteCount else { return false }
+        var mac = keyed
+        signed.withUnsafeBytes { mac.update(data: $0) }
+        let expected = mac.finalize()
+        var difference: UInt8 = 0
+        expected.withUnsafeBytes { expected in
+            for index in 0..<SHA256.byteCount { difference |= expected[index] ^ signature[index] }
+        }
+        return difference == 0
     }
 
     private static func object(_ bytes: [UInt8]) -> JSONObject? {
