@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TobaRPC
 
@@ -14,19 +13,7 @@ import TobaRPC
                                   directory: directory)
         _ = try sidecar.result("websession.save", ["sessionKey": "kept", "data": "1"])
         // And this (other) process holding the write lock of the same file
-        let other = try DatabaseQueue(path: file.path)
-        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            try? other.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    holding.signal()
-                    release.wait()
-                    return .commit
-                }
-            }
-            done.signal()
-        }
-        holding.wait()
+        let lock = try ForeignWriteLock(path: file.path)
         // When reads arrive, they are answered at once, each with its result
         for (method, params) in [("system.health", JSONValue.object([:])), ("product.list", [:]), ("category.list", [:]),
                                  ("landing.list", [:]), ("voucher.get", ["code": "NONE"]), ("websession.load", ["sessionKey": "kept"])] {
@@ -36,9 +23,7 @@ import TobaRPC
         #expect(try sidecar.result("websession.load", ["sessionKey": "kept"])["data"] == "1")
         // While a write still waits for the lock and gives up
         #expect(try sidecar.error("websession.save", ["sessionKey": "during", "data": "2"])["data"]?["reason"] == "storage_busy")
-        release.signal()
-        done.wait()
-        try other.close()
+        try lock.release()
         #expect(try sidecar.finish() == 0)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TobaRPC
 
@@ -15,19 +14,7 @@ import TobaRPC
                                   directory: directory)
         _ = try sidecar.result("websession.save", ["sessionKey": "before", "data": "1"])
         // And this (other) process holding the write lock of the same file
-        let other = try DatabaseQueue(path: file.path)
-        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            try? other.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    holding.signal()
-                    release.wait()
-                    return .commit
-                }
-            }
-            done.signal()
-        }
-        holding.wait()
+        let lock = try ForeignWriteLock(path: file.path)
         // When a write arrives
         let busy = try sidecar.error("websession.save", ["sessionKey": "during", "data": "2"])
         // Then it is 1008 storage_busy with a retry hint, and the log names SQLite's code
@@ -37,9 +24,7 @@ import TobaRPC
         #expect(busy["data"]?["retryAfterSeconds"]?.int64Value ?? 0 >= 1)
         #expect(sidecar.stderrText.contains("sqliteCode=5"))
         // And once the lock is released, the next write succeeds and the busy one left no trace
-        release.signal()
-        done.wait()
-        try other.close()
+        try lock.release()
         _ = try sidecar.result("websession.save", ["sessionKey": "after", "data": "3"])
         #expect(try sidecar.result("websession.load", ["sessionKey": "during"]) == .null)
         #expect(try sidecar.result("websession.load", ["sessionKey": "after"])["data"] == "3")

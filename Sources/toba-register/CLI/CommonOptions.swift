@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TobaDomain
 import TobaRPC
+import TobaStore
 
 /// Options shared by every subcommand. Each is also read from `TOBA_<NAME>` when not given.
 struct CommonOptions: ParsableArguments {
@@ -29,6 +30,16 @@ struct CommonOptions: ParsableArguments {
         let lowered = databasePath.lowercased()
         guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else { return }
         throw StartupFailure("\(command) works on SQLite databases only for now; PostgreSQL (--db postgres://…) is not supported yet")
+    }
+
+    /// Opens (creating and migrating) the database, or fails the start with a clear message.
+    func openDatabase(_ settings: Settings) throws -> AppDatabase {
+        do {
+            return try AppDatabase.open(path: databasePath, durability: settings.durability,
+                                        busyTimeoutSeconds: Double(settings.storageBusyTimeoutSeconds))
+        } catch {
+            throw StartupFailure("cannot open the database \(databasePath): \(error)")
+        }
     }
 
     var configPath: String? { config ?? Self.environment["TOBA_CONFIG"] }

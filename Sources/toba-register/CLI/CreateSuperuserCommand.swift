@@ -21,12 +21,7 @@ struct CreateSuperuserCommand: AsyncParsableCommand {
             throw ValidationError("no password on stdin (one line expected)")
         }
         let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        let database: AppDatabase
-        do {
-            database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
-        } catch {
-            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
-        }
+        let database = try options.openDatabase(settings)
         let secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
         let services = await Services(database: database, settings: settings, clock: ServiceClock(), secretKey: secretKey, logger: logger)
         do {

@@ -31,12 +31,7 @@ struct ImportCommand: AsyncParsableCommand {
             handle = opened
         }
         let size = file == "-" ? 0 : ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0)
-        let database: AppDatabase
-        do {
-            database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
-        } catch {
-            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
-        }
+        let database = try options.openDatabase(settings)
         defer { try? database.close() }
         let progress = ProgressLine(label: "importing", total: size)
         var reader = DumpArrayReader(handle: handle)

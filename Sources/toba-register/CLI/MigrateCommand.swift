@@ -11,13 +11,13 @@ struct MigrateCommand: AsyncParsableCommand {
         try options.refusePostgreSQL(command: "migrate")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
+        let database = try options.openDatabase(settings)
         do {
-            let database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
             let version = try database.schemaVersion()
             logger.info("schema up to date", metadata: ["path": "\(options.databasePath)", "schemaVersion": "\(version)"])
             try database.close()
         } catch {
-            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
+            throw StartupFailure("cannot read the database \(options.databasePath): \(error)")
         }
     }
 }

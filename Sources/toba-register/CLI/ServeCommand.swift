@@ -34,14 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard jitter == 0 || (testClock && jitter > 0 && jitter <= 10_000_000) else {
             throw ValidationError("--test-prepare-jitter-us needs --allow-test-clock and a value in 1...10000000")
         }
-        let database: AppDatabase
-        do {
-            database = try AppDatabase.open(
-                path: options.databasePath, durability: settings.durability,
-                busyTimeoutSeconds: Double(settings.storageBusyTimeoutSeconds))
-        } catch {
-            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
-        }
+        let database = try options.openDatabase(settings)
         let secretKey: SecretKey
         do {
             secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()

@@ -37,12 +37,7 @@ struct TokenCommand: AsyncParsableCommand {
         guard options.databasePath != ":memory:" else {
             throw ValidationError("--db :memory: holds no users: a token needs a database file")
         }
-        let database: AppDatabase
-        do {
-            database = try AppDatabase.open(path: options.databasePath, durability: settings.durability)
-        } catch {
-            throw StartupFailure("cannot open the database \(options.databasePath): \(error)")
-        }
+        let database = try options.openDatabase(settings)
         defer { try? database.close() }
         let secretKey: SecretKey
         do {
