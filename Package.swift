@@ -47,6 +47,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // Django's common-password list, embedded at build time (no generated Swift in git).
+            resources: [.embedInCode("Accounts/common-passwords.txt")],
             swiftSettings: strict
         ),
         // The executable: CLI, settings, logging, signals, and the method table binding domains to JSON-RPC.
@@ -57,6 +59,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // protocol/openrpc.json (a link), embedded: the binary needs no file beside it.
+            resources: [.embedInCode("openrpc.json")],
             swiftSettings: strict
         ),
         .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict),

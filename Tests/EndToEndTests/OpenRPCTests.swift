@@ -41,7 +41,7 @@ import TobaRPC
         let sidecar = try Sidecar()
         let discovered = try sidecar.result("rpc.discover")
         #expect(discovered.canonical == (try Self.document()).canonical,
-                "the embedded copy is stale: run scripts/embed-resources.sh")
+                "rpc.discover must answer protocol/openrpc.json, embedded at build time")
         #expect(try sidecar.finish() == 0)
     }
 

@@ -4,7 +4,7 @@ import TobaRPC
 enum OpenRPCDocument {
     static let value: JSONValue = {
         do {
-            return try JSONParser.parse(Array(OpenRPCDocumentText.text.utf8))
+            return try JSONParser.parse(PackageResources.openrpc_json)
         } catch {
             // A test parses the same text; a broken document never ships.
             fatalError("protocol/openrpc.json is not valid JSON: \(error)")
