@@ -3,15 +3,6 @@ import Testing
 @testable import TobaStore
 
 @Suite struct DumpImportTests {
-    private func importing(_ text: String, into queue: DatabaseQueue) throws -> DumpImportSummary {
-        var bytes = Array(text.utf8)
-        var reader = DumpArrayReader {
-            defer { bytes = [] }
-            return bytes
-        }
-        return try DumpImport.run(queue, reader: &reader)
-    }
-
     private func user(_ id: Int, email: String, groups: String = "[]") -> String {
         #"{"model": "users.user", "pk": \#(id), "fields": {"password": "!", "last_login": null, "is_superuser": false, "first_name": "", "last_name": "", "is_staff": false, "is_active": true, "date_joined": "2024-01-01T00:00:00Z", "email": "\#(email)", "groups": \#(groups), "user_permissions": []}}"#
     }
@@ -27,7 +18,7 @@ import Testing
                 """)
         }
         // When a dump whose users end at id 42 is imported
-        _ = try importing("[" + user(42, email: "a@b.c", groups: "[2]") + "]", into: queue)
+        _ = try DumpImport.importing("[" + user(42, email: "a@b.c", groups: "[2]") + "]", into: queue)
         // Then the next user is 43 and the group links are numbered afresh
         try queue.write { db in
             try db.execute(sql: """
@@ -41,13 +32,13 @@ import Testing
 
     @Test func emailsAreStoredStrippedAndLowerCased() throws {
         let queue = try MigratedDatabase.make()
-        _ = try importing("[" + user(1, email: " Mixed@Example.COM ") + "]", into: queue)
+        _ = try DumpImport.importing("[" + user(1, email: " Mixed@Example.COM ") + "]", into: queue)
         #expect(try queue.read { db in try String.fetchOne(db, sql: "SELECT email FROM users_user") } == "mixed@example.com")
     }
 
     @Test func countsPerTableFollowTheDumpOrder() throws {
         let queue = try MigratedDatabase.make()
-        let summary = try importing("[" + user(2, email: "b@b.c", groups: "[1, 2, 1]") + "," + user(1, email: "a@b.c") + "]", into: queue)
+        let summary = try DumpImport.importing("[" + user(2, email: "b@b.c", groups: "[1, 2, 1]") + "," + user(1, email: "a@b.c") + "]", into: queue)
         #expect(summary.objects == 2)
         #expect(summary.rowsByTable.map(\.table) == ["users_user", "users_user_groups", "users_user_user_permissions"])
         #expect(summary.rowsByTable.map(\.rows) == [2, 2, 0])

@@ -4,15 +4,6 @@ import Testing
 
 /// A dump that replaces seeded tables but not the tables pointing at them (PROTOCOL.md §10).
 @Suite struct DumpSeedRemapTests {
-    private func importing(_ text: String, into queue: DatabaseQueue) throws -> DumpImportSummary {
-        var bytes = Array(text.utf8)
-        var reader = DumpArrayReader {
-            defer { bytes = [] }
-            return bytes
-        }
-        return try DumpImport.run(queue, reader: &reader)
-    }
-
     /// Every seeded content type at id 1000 + its seeded id, and its permissions at 5000 + theirs.
     private func shiftedContentTypesAndPermissions(_ queue: DatabaseQueue, keeping: (String) -> Bool = { _ in true }) throws -> String {
         try queue.read { (db: Database) throws in
@@ -44,7 +35,7 @@ import Testing
         let queue = try MigratedDatabase.make()
         let before = try queue.read(adminPermissions)
         // When a dump holding content types and permissions under other ids, and no groups, is imported
-        _ = try importing(try shiftedContentTypesAndPermissions(queue), into: queue)
+        _ = try DumpImport.importing(try shiftedContentTypesAndPermissions(queue), into: queue)
         // Then `admin` still holds every permission, now under the dump's ids, and everything resolves
         try queue.read { (db: Database) throws in
             #expect(try adminPermissions(db) == before)
@@ -58,7 +49,7 @@ import Testing
         let queue = try MigratedDatabase.make()
         let text = try shiftedContentTypesAndPermissions(queue) { !$0.hasPrefix("view_") }
         // When it is imported
-        _ = try importing(text, into: queue)
+        _ = try DumpImport.importing(text, into: queue)
         // Then `admin` holds the other permissions only
         try queue.read { (db: Database) throws in
             let held = try adminPermissions(db)
@@ -74,7 +65,7 @@ import Testing
         // When the dump's content types lack most of them
         let text = #"[{"model": "contenttypes.contenttype", "pk": 1, "fields": {"app_label": "auth", "model": "group"}}]"#
         // Then the import fails, naming the table, and nothing changed
-        #expect { try importing(text, into: queue) } throws: { error in
+        #expect { try DumpImport.importing(text, into: queue) } throws: { error in
             (error as? DumpDataError)?.message.contains("auth_permission.content_type_id refers to django_content_type rows") == true
         }
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM django_content_type") } == 29)
@@ -82,7 +73,7 @@ import Testing
 
     @Test func aMissingServiceGroupIsReported() throws {
         let queue = try MigratedDatabase.make()
-        let summary = try importing(#"[{"model": "auth.group", "pk": 1, "fields": {"name": "admin"}}]"#, into: queue)
+        let summary = try DumpImport.importing(#"[{"model": "auth.group", "pk": 1, "fields": {"name": "admin"}}]"#, into: queue)
         #expect(summary.warnings.count == 2)
         #expect(summary.warnings.contains { $0.contains("`trial`") })
     }
