@@ -34,10 +34,10 @@ import Testing
     @Test func theQueueRefusesSlotsOnceClosed() {
         let queue = OrderedQueue<Int>()
         let sink = ResponseSink(output: StdoutWriter(fileDescriptor: -1))
-        #expect(queue.append(Slot(responder: Responder(target: .notification, sink: sink), footprint: .everything)))
+        #expect(queue.append(Slot(responder: Responder(target: .notification, sink: sink), footprint: .everything, label: RequestLogContext.Label(id: nil, method: "test"))))
         queue.close()
         let refused = Responder(target: .notification, sink: sink)
-        #expect(!queue.append(Slot(responder: refused, footprint: .everything)))
+        #expect(!queue.append(Slot(responder: refused, footprint: .everything, label: RequestLogContext.Label(id: nil, method: "test"))))
         refused.abandon()
     }
 }

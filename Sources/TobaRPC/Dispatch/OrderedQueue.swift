@@ -13,10 +13,13 @@ final class Slot<Context>: @unchecked Sendable {
     var state: State = .pending
     let responder: Responder
     let footprint: Footprint
+    /// Who this request is in log lines.
+    let label: RequestLogContext.Label
 
-    init(responder: Responder, footprint: Footprint, state: State = .pending) {
+    init(responder: Responder, footprint: Footprint, label: RequestLogContext.Label, state: State = .pending) {
         self.responder = responder
         self.footprint = footprint
+        self.label = label
         self.state = state
     }
 

@@ -174,11 +174,12 @@ public final class Pipeline<Context>: Sendable {
             responder.send(.failure(.invalidParams("type", field: "params", detail: "parameters must be named (an object)")))
             return
         }
+        let label = RequestLogContext.Label(id: request.id, method: request.method)
         let call: Method<Context>.Call
         do {
-            call = try method.start(Params(request.params))
+            call = try RequestLogContext.with(label) { try method.start(Params(request.params)) }
         } catch {
-            responder.send(.failure(mapError(error)))
+            RequestLogContext.with(label) { responder.send(.failure(mapError(error))) }
             return
         }
         if case .ready(let prepared) = call.preparation, prepareDelay == nil {
@@ -186,12 +187,12 @@ public final class Pipeline<Context>: Sendable {
             case .done(let result):
                 responder.send(.success(result))
             case .ordered(let effect):
-                let slot = Slot<Context>(responder: responder, footprint: call.footprint, state: .effect(effect))
+                let slot = Slot<Context>(responder: responder, footprint: call.footprint, label: label, state: .effect(effect))
                 if !queue.append(slot) { responder.abandon() }
             }
             return
         }
-        let slot = Slot<Context>(responder: responder, footprint: call.footprint)
+        let slot = Slot<Context>(responder: responder, footprint: call.footprint, label: label)
         guard queue.append(slot) else {
             // Closed meanwhile and the writer may be gone: this request was read too late to run.
             responder.abandon()
@@ -199,6 +200,7 @@ public final class Pipeline<Context>: Sendable {
         }
         Task { [queue, mapError, prepareDelay] in
             await prepareDelay?()
+            await RequestLogContext.$task.withValue(label) {
             do {
                 let prepared: Prepared<Context>
                 switch call.preparation {
@@ -216,6 +218,7 @@ public final class Pipeline<Context>: Sendable {
                 queue.resolve(slot, .skip)
                 responder.send(.failure(mapError(error)))
             }
+            }
         }
     }
 
@@ -232,10 +235,12 @@ public final class Pipeline<Context>: Sendable {
 
     private func runWriter() {
         while let group = queue.nextGroup(max: maxGroup) {
-            let effects = group.map(\.1)
+            let effects = group.map { slot, effect in
+                { @Sendable (context: Context) throws -> Outcome in try RequestLogContext.with(slot.label) { try effect(context) } }
+            }
             let results = group.allSatisfy(\.0.footprint.readOnly) ? executor.runReads(effects) : executor.runGroup(effects)
             for ((slot, _), result) in zip(group, results) {
-                deliver(result, to: slot.responder)
+                RequestLogContext.with(slot.label) { deliver(result, to: slot.responder, label: slot.label) }
             }
         }
         let waiters = writerDone.withLock { state -> [CheckedContinuation<Void, Never>] in
@@ -246,13 +251,15 @@ public final class Pipeline<Context>: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    private func deliver(_ result: Result<Outcome, any Error>, to responder: Responder) {
+    private func deliver(_ result: Result<Outcome, any Error>, to responder: Responder, label: RequestLogContext.Label) {
         switch result {
         case .success(.value(let value)):
             responder.send(.success(value))
         case .success(.deferred(let finish)):
             Task { [mapError] in
-                do { responder.send(.success(try await finish())) } catch { responder.send(.failure(mapError(error))) }
+                await RequestLogContext.$task.withValue(label) {
+                    do { responder.send(.success(try await finish())) } catch { responder.send(.failure(mapError(error))) }
+                }
             }
         case .failure(let error):
             responder.send(.failure(mapError(error)))

@@ -78,7 +78,11 @@ struct CommonOptions: ParsableArguments {
 
     func makeLogger(label: String = "toba-register") throws -> Logger {
         let level = try resolvedLogLevel()
-        var logger = Logger(label: label) { label in StderrLogHandler(label: label) }
+        var logger = Logger(label: label) { label in
+            var handler = StderrLogHandler(label: label)
+            handler.metadataProvider = RequestLogContext.metadataProvider
+            return handler
+        }
         logger.logLevel = level
         return logger
     }
