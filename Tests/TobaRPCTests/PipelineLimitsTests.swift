@@ -81,8 +81,10 @@ import Testing
             let bigs = (0..<3).map { Self.big(2000, id: b * 10 + $0, delayMs: 100) }
             harness.send(Self.batch(bigs + [PipelineTests.write("w\(b)", id: b * 10 + 9)]))
         }
-        // (generous: the answers take 100 ms to make, on a machine busy with other builds)
-        try await Task.sleep(for: .milliseconds(2000))
+        // (wait until the nine answers were made and only the three held writes are open)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while harness.pipeline.openRequests > 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(harness.pipeline.openRequests == 3)
         // When the writer goes on and the batches are written
         gate.release()
         let lines = try await harness.finish()

@@ -83,6 +83,9 @@ public final class Pipeline<Context>: Sendable {
         return isAccepting
     }
 
+    /// Requests read and not yet answered (tests wait on it instead of on the clock).
+    var openRequests: Int { sink.openRequests }
+
     /// No more input: what was accepted is still finished and answered.
     public func close() {
         if accepting.exchange(false, ordering: .acquiringAndReleasing) {

@@ -22,6 +22,9 @@ final class ResponseSink: @unchecked Sendable {
         self.limits = limits
     }
 
+    /// Requests read and not yet answered.
+    var openRequests: Int { state.withLock { $0.open } }
+
     /// A request was read; `lineBytes` is its share of the line it came in.
     func begin(lineBytes: Int) {
         state.withLock { state in
