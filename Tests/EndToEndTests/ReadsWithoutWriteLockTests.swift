@@ -7,13 +7,10 @@ import TobaRPC
     @Test(.timeLimit(.minutes(2)))
     func readsAreAnsweredWhileAnotherProcessHoldsTheWriteLock() throws {
         // Given a service on a file with a busy timeout of two seconds, and a stored web session
-        let directory = try Sidecar.makeDirectory()
-        let file = directory.appendingPathComponent("reads.sqlite")
-        let sidecar = try Sidecar(arguments: ["--db", file.path], config: #"{"passwords": {"iterations": 1000}, "storage": {"busyTimeoutSeconds": 2}}"#,
-                                  directory: directory)
+        let (sidecar, file) = try Sidecar.onFile(busyTimeoutSeconds: 2)
         _ = try sidecar.result("websession.save", ["sessionKey": "kept", "data": "1"])
         // And this (other) process holding the write lock of the same file
-        let lock = try ForeignWriteLock(path: file.path)
+        let lock = try ForeignWriteLock(path: file)
         // When reads arrive, they are answered at once, each with its result
         for (method, params) in [("system.health", JSONValue.object([:])), ("product.list", [:]), ("category.list", [:]),
                                  ("landing.list", [:]), ("voucher.get", ["code": "NONE"]), ("websession.load", ["sessionKey": "kept"])] {

@@ -8,13 +8,10 @@ import TobaRPC
     @Test(.timeLimit(.minutes(2)))
     func aLockHeldByAnotherProcessIsStorageBusyAndTheNextRequestSucceeds() throws {
         // Given a service on a file with a busy timeout of one second
-        let directory = try Sidecar.makeDirectory()
-        let file = directory.appendingPathComponent("busy.sqlite")
-        let sidecar = try Sidecar(arguments: ["--db", file.path], config: #"{"passwords": {"iterations": 1000}, "storage": {"busyTimeoutSeconds": 1}}"#,
-                                  directory: directory)
+        let (sidecar, file) = try Sidecar.onFile(busyTimeoutSeconds: 1)
         _ = try sidecar.result("websession.save", ["sessionKey": "before", "data": "1"])
         // And this (other) process holding the write lock of the same file
-        let lock = try ForeignWriteLock(path: file.path)
+        let lock = try ForeignWriteLock(path: file)
         // When a write arrives
         let busy = try sidecar.error("websession.save", ["sessionKey": "during", "data": "2"])
         // Then it is 1008 storage_busy with a retry hint, and the log names SQLite's code

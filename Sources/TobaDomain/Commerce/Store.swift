@@ -88,7 +88,7 @@ public final class Store: Sendable {
     /// - Throws: `product_required` (1000) when omitted while zero or several products are active.
     static func activeProduct(_ db: any SQLConnection, productId: Int64?) throws -> Int64 {
         if let productId {
-            guard let active = try StoredBool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
+            guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
                 throw DomainError.notFound("product")
             }
             guard active else { throw DomainError.conflict("product_inactive") }

@@ -69,7 +69,7 @@ public final class Devices: Sendable {
     /// of an active user, in the order of `device.list`. An inactive (deactivated or deleted) user
     /// is sent nothing, so has no targets.
     public func targets(_ db: any SQLConnection, userId: Int64, page: PageRequest) throws -> JSONValue {
-        guard let active = try StoredBool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
+        guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }
         return try devices(db, userId: userId, activeOnly: true, page: active ? page : nil)

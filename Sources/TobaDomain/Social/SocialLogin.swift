@@ -104,7 +104,7 @@ extension SocialAccounts {
     }
 
     private func requireActive(_ db: any SQLConnection, userId: Int64) throws {
-        guard try StoredBool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
+        guard try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) == true else {
             throw DomainError.accountInactive
         }
     }

@@ -10,14 +10,6 @@ public struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
         values = elements.map { $0?.sqlValue ?? .null }
     }
 
-    public init(_ elements: [some SQLValueConvertible]) {
-        values = elements.map(\.sqlValue)
-    }
-
-    public mutating func append(_ value: (any SQLValueConvertible)?) {
-        values.append(value?.sqlValue ?? .null)
-    }
-
     public static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments {
         SQLArguments(lhs.values + rhs.values)
     }

@@ -20,13 +20,3 @@ public struct StoredValueError: Error, Sendable, CustomStringConvertible {
         "unreadable stored value in \(table.map { $0 + "." } ?? "")\(column) (expected \(expected))"
     }
 }
-
-/// Booleans as other programs store them (PROTOCOL.md §10), read through `Bool.decode`.
-public enum StoredBool {
-    /// `Bool.fetchOne` for a stored boolean column: the first column of the first row, nil when
-    /// there is no row; a value that is no boolean (NULL included) throws `StoredValueError`.
-    public static func fetchOne(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> Bool? {
-        guard let row = try StoredRow.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
-        return try row.readFirst(Bool.self)
-    }
-}

@@ -32,3 +32,13 @@ final class ForeignWriteLock: @unchecked Sendable {
         try connection.close()
     }
 }
+
+extension Sidecar {
+    /// A service on a new database file whose busy timeout is `busyTimeoutSeconds`, and the file.
+    static func onFile(busyTimeoutSeconds: Int) throws -> (Sidecar, path: String) {
+        let directory = try makeDirectory()
+        let file = directory.appendingPathComponent("toba.sqlite")
+        let config = #"{"passwords": {"iterations": 1000}, "storage": {"busyTimeoutSeconds": \#(busyTimeoutSeconds)}}"#
+        return (try Sidecar(arguments: ["--db", file.path], config: config, directory: directory), file.path)
+    }
+}
