@@ -25,7 +25,7 @@ extension Accounts {
     /// than `?` (nil: any account): not primary, not the account's login email.
     private static let unconfirmedSecondary = """
         SELECT a.id FROM account_emailaddress a JOIN users_user u ON u.id = a.user_id
-        WHERE a.email = ? AND a.verified = 0 AND a."primary" = 0 AND u.email <> a.email AND u.id IS NOT ?
+        WHERE a.email = ? AND a.verified = FALSE AND a."primary" = FALSE AND u.email <> a.email AND u.id IS DISTINCT FROM ?
         """
 
     /// The account holding `email` once unconfirmed secondary addresses are released: by its
@@ -55,8 +55,8 @@ extension Accounts {
             """, arguments: [userId, email])
         try db.execute(sql: "DELETE FROM account_emailaddress WHERE user_id = ? AND email <> ?", arguments: [userId, email])
         try db.execute(sql: """
-            INSERT INTO account_emailaddress (email, verified, "primary", user_id) VALUES (?, 1, 1, ?)
-            ON CONFLICT (email) DO UPDATE SET verified = 1, "primary" = 1
+            INSERT INTO account_emailaddress (email, verified, "primary", user_id) VALUES (?, TRUE, TRUE, ?)
+            ON CONFLICT (email) DO UPDATE SET verified = TRUE, "primary" = TRUE
             """, arguments: [email, userId])
     }
 

@@ -28,7 +28,7 @@ extension Accounts {
         guard count < Self.maxAddressesPerUser else { throw DomainError.validation("too_many_addresses", field: "email") }
         try releaseUnconfirmedAddress(db, email: email, keeping: user.id)
         if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
-        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 0, 0, ?)",
+        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, FALSE, FALSE, ?)",
                        arguments: [email, user.id])
         let id = db.lastInsertedRowID
         let confirmation = try createConfirmation(db, emailAddressId: id, email: email)

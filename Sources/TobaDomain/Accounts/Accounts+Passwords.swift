@@ -115,7 +115,7 @@ extension Accounts {
             try db.execute(sql: sql, arguments: [id])
         }
         try db.execute(sql: """
-            UPDATE users_user SET is_active = 0, is_staff = 0, is_superuser = 0, first_name = '', last_name = '',
+            UPDATE users_user SET is_active = FALSE, is_staff = FALSE, is_superuser = FALSE, first_name = '', last_name = '',
                 email = ?, password = ? WHERE id = ?
             """, arguments: ["deleted-\(id)-\(Validate.randomKey(12))@deleted.invalid", PasswordHasher.unusable(), id])
         return ["deleted": true]

@@ -48,7 +48,7 @@ extension Accounts {
         try Validate.length(c.photo, max: 100, field: "photo")
         if let first = c.firstName { try db.execute(sql: "UPDATE users_user SET first_name = ? WHERE id = ?", arguments: [first, user.id]) }
         if let last = c.lastName { try db.execute(sql: "UPDATE users_user SET last_name = ? WHERE id = ?", arguments: [last, user.id]) }
-        try db.execute(sql: "INSERT OR IGNORE INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, '', '', NULL, NULL)",
+        try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, '', '', NULL, NULL) ON CONFLICT DO NOTHING",
                        arguments: [user.id])
         if let phone = c.phone { try db.execute(sql: "UPDATE users_user_profile SET phone = ? WHERE user_id = ?", arguments: [phone, user.id]) }
         if let photo = c.photo { try db.execute(sql: "UPDATE users_user_profile SET photo = ? WHERE user_id = ?", arguments: [photo, user.id]) }

@@ -82,9 +82,9 @@ extension Accounts {
             throw DomainError.expired("confirmation_expired")
         }
         let hasPrimary = try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = 1)
+            SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = TRUE)
             """, arguments: [userId]) ?? false
-        try db.execute(sql: "UPDATE account_emailaddress SET verified = 1, \"primary\" = (\"primary\" OR ?) WHERE id = ?",
+        try db.execute(sql: "UPDATE account_emailaddress SET verified = TRUE, \"primary\" = (\"primary\" OR ?) WHERE id = ?",
                        arguments: [!hasPrimary, try row.read("address_id", as: Int64.self)])
         if !hasPrimary {
             try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, userId])

@@ -68,7 +68,7 @@ public final class Accounts: Sendable {
     }
 
     func addToGroup(_ db: any SQLConnection, userId: Int64, group: String) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO users_user_groups (user_id, group_id) VALUES (?, ?)",
+        try db.execute(sql: "INSERT INTO users_user_groups (user_id, group_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                        arguments: [userId, try groupId(db, named: group)])
     }
 
@@ -80,12 +80,12 @@ public final class Accounts: Sendable {
     ) throws -> (userId: Int64, addressId: Int64) {
         try db.execute(sql: """
             INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
-            VALUES (?, NULL, ?, ?, ?, ?, 1, ?, ?)
+            VALUES (?, NULL, ?, ?, ?, ?, TRUE, ?, ?)
             """, arguments: [passwordHash, superuser, firstName, lastName, superuser, clock.now(), email])
         let userId = db.lastInsertedRowID
         try db.execute(sql: "INSERT INTO users_user_profile (user_id, phone, photo, extra_data, category_id) VALUES (?, ?, '', NULL, ?)",
                        arguments: [userId, phone, categoryId])
-        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, ?, 1, ?)",
+        try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, ?, TRUE, ?)",
                        arguments: [email, verified, userId])
         let addressId = db.lastInsertedRowID
         try addToGroup(db, userId: userId, group: group)

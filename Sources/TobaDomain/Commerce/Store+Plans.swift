@@ -38,14 +38,14 @@ extension Store {
         var conditions: [String] = []
         var arguments: SQLArguments = []
         if !includeInactive {
-            conditions.append("product_id IN (SELECT id FROM store_product WHERE is_active = 1)")
+            conditions.append("product_id IN (SELECT id FROM store_product WHERE is_active = TRUE)")
         }
         if let productId {
             conditions.append("product_id = ?")
             arguments += [productId]
         }
         return try Page.fetch(db, table: "subscriptions_plan", page: page,
-                              where: conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), arguments: arguments)
+                              where: conditions.isEmpty ? "TRUE" : conditions.joined(separator: " AND "), arguments: arguments)
     }
 
     /// `plan.create`: `{plan}`.

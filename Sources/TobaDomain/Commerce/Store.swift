@@ -41,7 +41,7 @@ public final class Store: Sendable {
 
     /// `product.list`: active products by id; every product when `includeInactive`.
     public func listProducts(_ db: any SQLConnection, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "store_product", page: page, where: includeInactive ? "1" : "is_active = 1")
+        try Page.fetch(db, table: "store_product", page: page, where: includeInactive ? "TRUE" : "is_active = TRUE")
     }
 
     /// `product.create`: `{product}`. Text columns default to empty, `isActive` to true.
@@ -94,7 +94,7 @@ public final class Store: Sendable {
             guard active else { throw DomainError.conflict("product_inactive") }
             return productId
         }
-        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM store_product WHERE is_active = 1 ORDER BY id LIMIT 2")
+        let ids = try Int64.fetchAll(db, sql: "SELECT id FROM store_product WHERE is_active = TRUE ORDER BY id LIMIT 2")
         guard ids.count == 1, let only = ids.first else { throw DomainError.validation("product_required", field: "productId") }
         return only
     }

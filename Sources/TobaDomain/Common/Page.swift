@@ -48,7 +48,7 @@ public enum Page {
     /// `{"items": [...], "nextCursor": string|null}` of `table` rows matching `where`.
     public static func fetch(
         _ db: any SQLConnection, table: String, page: PageRequest, order: Order = .ascending(column: "id"),
-        key: String = "id", where condition: String = "1", arguments: SQLArguments = [],
+        key: String = "id", where condition: String = "TRUE", arguments: SQLArguments = [],
         transform: (JSONValue) throws -> JSONValue = { $0 }
     ) throws -> JSONValue {
         let column = order.column

@@ -19,7 +19,7 @@ public enum SubscriptionExpiry {
         let affected = try Int64.fetchAll(db, sql: """
             SELECT DISTINCT user_id FROM subscriptions_subscription
             WHERE status IN ('trial', 'active', 'canceled') AND period_end IS NOT NULL AND period_end <= ?\(scope)
-                AND typeof(user_id) = 'integer'
+                AND CAST(user_id AS INTEGER) = user_id
             """, arguments: [now] + args)
         guard !affected.isEmpty else { return 0 }
         try db.execute(sql: """
@@ -37,14 +37,15 @@ public enum SubscriptionExpiry {
         let paid = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM subscriptions_subscription
                            WHERE user_id = ? AND period_end > ? AND (status = 'active'
-                              OR (status = 'canceled' AND group_id IS NOT (SELECT id FROM auth_group WHERE name = 'trial'))))
+                              OR (status = 'canceled' AND group_id IS DISTINCT FROM (SELECT id FROM auth_group WHERE name = 'trial'))))
             """, arguments: [userId, now]) ?? false
         let (join, leave) = paid ? ("paid", "trial") : ("trial", "paid")
         try db.execute(sql: """
             DELETE FROM users_user_groups WHERE user_id = ? AND group_id = (SELECT id FROM auth_group WHERE name = ?)
             """, arguments: [userId, leave])
         try db.execute(sql: """
-            INSERT OR IGNORE INTO users_user_groups (user_id, group_id) SELECT ?, id FROM auth_group WHERE name = ?
+            INSERT INTO users_user_groups (user_id, group_id) SELECT ?, id FROM auth_group WHERE name = ?
+            ON CONFLICT DO NOTHING
             """, arguments: [userId, join])
     }
 

@@ -46,7 +46,7 @@ public final class Feedback: Sendable {
     /// `feedback.list` (admin `feedback.view_feedback`): a page of feedback, newest first,
     /// optionally only of one `type` and one `page` (exact matches).
     public func list(_ db: any SQLConnection, type: String?, page pageFilter: String?, page: PageRequest) throws -> JSONValue {
-        var conditions = ["1"]
+        var conditions = ["TRUE"]
         var arguments: SQLArguments = []
         if let type {
             conditions.append("type = ?")

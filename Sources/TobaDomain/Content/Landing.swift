@@ -14,7 +14,7 @@ public final class Landing: Sendable {
     /// `order`, each with its `order` (keyset pagination on the swiper's `order`).
     public func list(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: "landing_swiper", page: page, order: .ascending(column: "order"), key: "order",
-                       where: "is_show = 1 AND slide_id IN (SELECT id FROM landing_swiperslide WHERE is_active = 1)") { entry in
+                       where: "is_show = TRUE AND slide_id IN (SELECT id FROM landing_swiperslide WHERE is_active = TRUE)") { entry in
             guard let entry = entry.objectValue, let id = entry["slideId"]?.stringValue.flatMap(UUIDText.storage),
                   var slide = try RecordJSON.fetch(db, table: "landing_swiperslide", id: id)?.objectValue
             else { throw DomainError.notFound("slide") }

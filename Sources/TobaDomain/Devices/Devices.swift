@@ -21,7 +21,7 @@ public final class Devices: Sendable {
         let regId = checked.registrationId
         if kind.onePerUser {
             // The id now belongs to the caller: no other user's device of this kind keeps it.
-            try db.execute(sql: "DELETE FROM \(table) WHERE registration_id = ? AND user_id IS NOT ?", arguments: [regId, user.id])
+            try db.execute(sql: "DELETE FROM \(table) WHERE registration_id = ? AND user_id IS DISTINCT FROM ?", arguments: [regId, user.id])
             if let mine = try StoredRow.fetchOne(db, sql: "SELECT id, registration_id FROM \(table) WHERE user_id = ?", arguments: [user.id]) {
                 if try mine.read("registration_id", as: String.self) == regId {
                     return try update(db, kind: kind, id: try mine.read("id"), userId: user.id, checked.updateColumns)
@@ -90,9 +90,9 @@ public final class Devices: Sendable {
         for (rank, kind) in DeviceKind.allCases.enumerated() where found.count <= page.limit && rank >= after?.rank ?? 0 {
             let afterId = after?.rank == rank ? after?.id : nil
             let rows = try StoredRow.fetchAll(db, sql: """
-                SELECT * FROM \(kind.table) WHERE user_id = ? AND (? IS NULL OR id > ?) \(activeOnly ? "AND active = 1" : "")
+                SELECT * FROM \(kind.table) WHERE user_id = ? AND id > COALESCE(?, 0) \(activeOnly ? "AND active = TRUE" : "")
                 ORDER BY id LIMIT \(page.limit + 1 - found.count)
-                """, arguments: [userId, afterId, afterId])
+                """, arguments: [userId, afterId])
             found += try rows.map { (rank, try $0.read("id"), Self.tagged(try RecordJSON.record($0, table: kind.table), kind)) }
         }
         let visible = found.prefix(page.limit)

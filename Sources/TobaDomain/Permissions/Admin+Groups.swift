@@ -52,7 +52,7 @@ extension Admin {
     }
 
     private func requireFreeGroupName(_ db: any SQLConnection, _ name: String, except id: Int64?) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM auth_group WHERE name = ? AND id IS NOT ?", arguments: [name, id]) == true {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM auth_group WHERE name = ? AND id IS DISTINCT FROM ?", arguments: [name, id]) == true {
             throw DomainError(.conflict, "group_name_taken", ["field": "name"])
         }
     }
@@ -61,7 +61,7 @@ extension Admin {
     /// `model` and the dotted `permission` string.
     public func listPermissions(_ db: any SQLConnection, appLabel: String?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
-        var condition = "1"
+        var condition = "TRUE"
         var arguments: SQLArguments = []
         if let appLabel {
             condition = "content_type_id IN (SELECT id FROM django_content_type WHERE app_label = ?)"

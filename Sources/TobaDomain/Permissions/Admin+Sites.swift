@@ -8,7 +8,7 @@ extension Admin {
     public func listLog(_ db: any SQLConnection, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
         return try Page.fetch(db, table: "django_admin_log", page: page, order: .newestFirst(column: "action_time"),
-                              where: userId == nil ? "1" : "user_id = ?", arguments: userId.map { [$0] } ?? []) { record in
+                              where: userId == nil ? "TRUE" : "user_id = ?", arguments: userId.map { [$0] } ?? []) { record in
             guard var entry = record.objectValue else { return record }
             if let text = entry["changeMessage"]?.stringValue, let parsed = try? JSONParser.parse(Array(text.utf8)) {
                 entry["changeMessage"] = parsed
@@ -62,7 +62,7 @@ extension Admin {
     private func cleanDomain(_ db: any SQLConnection, _ raw: String, siteId: Int64?) throws -> String {
         let domain = try Validate.text(raw, max: 100, field: "domain")
         if domain.contains(where: \.isWhitespace) { throw DomainError.validation("domain_invalid", field: "domain") }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM django_site WHERE domain = ? AND id IS NOT ?", arguments: [domain, siteId]) == true {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM django_site WHERE domain = ? AND id IS DISTINCT FROM ?", arguments: [domain, siteId]) == true {
             throw DomainError(.conflict, "site_domain_taken", ["field": "domain"])
         }
         return domain

@@ -34,11 +34,11 @@ extension Admin {
         if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), query.unicodeScalars.count > Self.longestSearched {
             // Longer than any value searched, it matches nothing; as a LIKE pattern (over
             // SQLite's 50,000-byte limit) it would not even run.
-            conditions.append("0")
+            conditions.append("FALSE")
         } else if let query = filter.query?.trimmingCharacters(in: .whitespacesAndNewlines), !query.isEmpty {
             let pattern = "%" + query.replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-            conditions.append(#"(email LIKE ? ESCAPE '\' OR first_name LIKE ? ESCAPE '\' OR last_name LIKE ? ESCAPE '\')"#)
+            conditions.append(#"(UPPER(email) LIKE UPPER(?) ESCAPE '\' OR UPPER(first_name) LIKE UPPER(?) ESCAPE '\' OR UPPER(last_name) LIKE UPPER(?) ESCAPE '\')"#)
             arguments += [pattern, pattern, pattern]
         }
         if let isActive = filter.isActive {
@@ -54,7 +54,7 @@ extension Admin {
             arguments += [groupId]
         }
         return try Page.fetch(db, table: "users_user", page: page,
-                              where: conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), arguments: arguments)
+                              where: conditions.isEmpty ? "TRUE" : conditions.joined(separator: " AND "), arguments: arguments)
     }
 
     /// `admin.user.get`: `{user, profile, emails, groups, userPermissions, permissions}`:

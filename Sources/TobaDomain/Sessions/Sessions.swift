@@ -103,7 +103,7 @@ public final class Sessions: Sendable {
         let now = clock.now()
         try db.execute(sql: """
             UPDATE rest_framework_sso_sessiontoken SET revoked_at = ?
-            WHERE user_id = ? AND (revoked_at IS NULL OR revoked_at > ?) AND id IS NOT ?
+            WHERE user_id = ? AND (revoked_at IS NULL OR revoked_at > ?) AND id IS DISTINCT FROM ?
             """, arguments: [now, userId, now, except.flatMap(UUIDText.storage)])
         return db.changesCount
     }

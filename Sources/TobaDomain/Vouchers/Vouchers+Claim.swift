@@ -39,7 +39,7 @@ extension Vouchers {
         try db.execute(sql: """
             INSERT INTO vouchers_invitation_claimed (redeemed, user_id, voucher_id)
             SELECT ?, ?, v.id FROM vouchers_invitation v
-            WHERE v.id = ? AND (v.bound = 0 OR (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) < v.usage)
+            WHERE v.id = ? AND (v.bound = FALSE OR (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) < v.usage)
             """, arguments: [now, user.id, voucherId])
         guard db.changesCount == 1 else { throw DomainError.conflict("voucher_exhausted") }
         let claimId = db.lastInsertedRowID

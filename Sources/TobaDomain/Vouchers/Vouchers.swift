@@ -118,7 +118,7 @@ public final class Vouchers: Sendable {
     /// `voucher.list` (admin `vouchers.view_invitation`): vouchers by id, optionally only active
     /// or inactive ones, each with `claimed`.
     public func list(_ db: any SQLConnection, isActive: Bool?, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "vouchers_invitation", page: page, where: isActive == nil ? "1" : "is_active = ?",
+        try Page.fetch(db, table: "vouchers_invitation", page: page, where: isActive == nil ? "TRUE" : "is_active = ?",
                        arguments: isActive.map { [$0] } ?? []) { record in try withClaimCount(db, record) }
     }
 
@@ -136,11 +136,11 @@ public final class Vouchers: Sendable {
     }
 
     private func checkUnique(_ db: any SQLConnection, code: String?, name: String?, except: Int64?) throws {
-        if let code, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE code_l = ? AND id IS NOT ?",
+        if let code, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE code_l = ? AND id IS DISTINCT FROM ?",
                                        arguments: [code.lowercased(), except]) == true {
             throw DomainError.conflict("voucher_code_taken")
         }
-        if let name, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE name = ? AND id IS NOT ?",
+        if let name, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE name = ? AND id IS DISTINCT FROM ?",
                                        arguments: [name, except]) == true {
             throw DomainError.conflict("voucher_name_taken")
         }
