@@ -5,12 +5,14 @@ extension AppDatabase {
     package func importDump(
         _ reader: inout DumpArrayReader, progress: (Int64) -> Void = { _ in }
     ) throws -> DumpImportSummary {
-        try DumpImport.run(writer, reader: &reader, progress: progress)
+        guard let writer = sqliteWriter else { throw DumpDataError.postgreSQLNotSupported }
+        return try DumpImport.run(writer, reader: &reader, progress: progress)
     }
 
     /// Writes the database in `manage.py dumpdata --indent 2` form (see ``DumpExport``).
     package func exportDump(write: ([UInt8]) throws -> Void) throws -> DumpExport.Summary {
-        try DumpExport.run(writer, write: write)
+        guard let writer = sqliteWriter else { throw DumpDataError.postgreSQLNotSupported }
+        return try DumpExport.run(writer, write: write)
     }
 }
 

@@ -1,5 +1,3 @@
-import GRDB
-
 extension InitialMigration {
     /// Every model, as Django names it: one content type each, with its four default permissions.
     /// Many-to-many link tables are not models and get none.
@@ -38,34 +36,43 @@ extension InitialMigration {
     /// Django's `Meta.default_permissions`, in Django's order.
     static let defaultPermissionActions = ["add", "change", "delete", "view"]
 
-    /// Content types and permissions as Django's `post_migrate` handlers create them:
-    /// codename `<action>_<model>`, name `Can <action> <verbose name>`.
-    static func seedContentTypesAndPermissions(_ db: Database) throws {
+    /// The seed rows on either engine, each added only when missing, so that seeding a database
+    /// Django made (PostgreSQL adoption) keeps its rows and their ids:
+    /// - content types and permissions as Django's `post_migrate` handlers create them
+    ///   (codename `<action>_<model>`, name `Can <action> <verbose name>`);
+    /// - the groups `admin`, `trial` and `paid` (a newly made `admin` holds every permission);
+    /// - site 1 `example.com`, when there is no site at all.
+    static func seed(_ db: any SQLConnection) throws {
         for model in seededModels {
             try db.execute(
-                sql: #"INSERT INTO "django_content_type" ("app_label", "model") VALUES (?, ?)"#,
+                sql: #"INSERT INTO "django_content_type" ("app_label", "model") VALUES (?, ?) ON CONFLICT DO NOTHING"#,
                 arguments: [model.appLabel, model.model]
             )
-            let contentTypeID = db.lastInsertedRowID
+            let found = try Int64.fetchOne(
+                db, sql: #"SELECT "id" FROM "django_content_type" WHERE "app_label" = ? AND "model" = ?"#,
+                arguments: [model.appLabel, model.model])
+            guard let contentTypeID = found else { throw StoredValueError(column: "django_content_type.id", expected: "Int64") }
             for action in defaultPermissionActions {
                 try db.execute(
-                    sql: #"INSERT INTO "auth_permission" ("name", "content_type_id", "codename") VALUES (?, ?, ?)"#,
+                    sql: #"INSERT INTO "auth_permission" ("name", "content_type_id", "codename") VALUES (?, ?, ?) ON CONFLICT DO NOTHING"#,
                     arguments: ["Can \(action) \(model.verboseName)", contentTypeID, "\(action)_\(model.model)"]
                 )
             }
         }
-    }
-
-    /// The groups `admin` (holding every permission), `trial` and `paid`, and site 1.
-    static func seedGroupsAndSite(_ db: Database) throws {
+        for group in ["admin", "trial", "paid"] {
+            try db.execute(sql: #"INSERT INTO "auth_group" ("name") VALUES (?) ON CONFLICT DO NOTHING"#, arguments: [group])
+            guard group == "admin", db.changesCount == 1 else { continue }
+            try db.execute(sql: """
+                INSERT INTO "auth_group_permissions" ("group_id", "permission_id")
+                    SELECT "auth_group"."id", "auth_permission"."id"
+                    FROM "auth_group", "auth_permission"
+                    WHERE "auth_group"."name" = 'admin'
+                    ORDER BY "auth_permission"."id"
+                """)
+        }
         try db.execute(sql: """
-            INSERT INTO "auth_group" ("name") VALUES ('admin'), ('trial'), ('paid');
-            INSERT INTO "auth_group_permissions" ("group_id", "permission_id")
-                SELECT "auth_group"."id", "auth_permission"."id"
-                FROM "auth_group", "auth_permission"
-                WHERE "auth_group"."name" = 'admin'
-                ORDER BY "auth_permission"."id";
-            INSERT INTO "django_site" ("id", "domain", "name") VALUES (1, 'example.com', 'example.com');
+            INSERT INTO "django_site" ("id", "domain", "name")
+                SELECT 1, 'example.com', 'example.com' WHERE NOT EXISTS (SELECT 1 FROM "django_site")
             """)
     }
 }

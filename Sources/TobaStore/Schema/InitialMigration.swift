@@ -13,8 +13,7 @@ enum InitialMigration {
         try createCommerceTables(db)
         try createContentTables(db)
         try createIdempotencyTable(db)
-        try seedContentTypesAndPermissions(db)
-        try seedGroupsAndSite(db)
+        try seed(SQLiteConnection(db))
         try recordMirroredMigrations(db)
     }
 

@@ -1,41 +1,47 @@
-import GRDB
+import Foundation
 import Logging
-import Synchronization
 
-/// The single ordered writer with group commit. A group is one `BEGIN IMMEDIATE` transaction;
-/// each effect runs in its own savepoint, so a failing request leaves no trace while its
-/// neighbours commit. `runGroup` returns only after `COMMIT` returned, i.e. once the group is
-/// durable under the connection's `synchronous` setting. `Answer` is what an effect produces
-/// (the executable's pipeline answers); the writer knows nothing of it.
+/// The single ordered writer with group commit. A group is one write transaction (SQLite
+/// `BEGIN IMMEDIATE`, PostgreSQL `SERIALIZABLE`); each effect runs in its own savepoint, so a
+/// failing request leaves no trace while its neighbours commit. `runGroup` returns only after
+/// `COMMIT` returned, i.e. once the group is durable under the connection's durability setting.
+/// `Answer` is what an effect produces (the executable's pipeline answers); the writer knows
+/// nothing of it.
 ///
 /// When the group's transaction fails as a whole (a deferred foreign key at `COMMIT`, a full
 /// disk that made SQLite roll everything back), its requests are tried again one by one, each in
-/// its own transaction: one request's failure fails only that request. When the transaction
-/// could not even begin (the lock is held by another process past the busy timeout), nothing ran
-/// and every request gets that storage failure. No request is ever answered success unless its
-/// transaction committed, and in-memory state follows the same rule (`GroupJournal`).
+/// its own transaction: one request's failure fails only that request. When another sidecar's
+/// transaction conflicts with the group on PostgreSQL (serialization failure, deadlock, a unique
+/// key taken meanwhile), the group is run again, up to `conflictRetries` times, then one by one.
+/// When the transaction could not even begin (the lock is held by another process past the busy
+/// timeout, the server is out of reach) or the connection was lost during it, nothing is known to
+/// have committed and every request gets that storage failure. No request is ever answered
+/// success unless its transaction committed, and in-memory state follows the same rule
+/// (`GroupJournal`).
 public final class OrderedWriter<Answer: Sendable>: Sendable {
     public typealias Effect = @Sendable (any SQLConnection) throws -> Answer
 
-    private let writer: any DatabaseWriter
+    private let database: AppDatabase
     private let logger: Logger
-    /// The writer's one connection, kept across groups with its caches.
-    private let connection = Mutex<SQLiteConnection?>(nil)
+    /// How often a group in conflict with another sidecar's transaction is run again.
+    static var conflictRetries: Int { 8 }
 
     public init(database: AppDatabase, logger: Logger) {
-        self.writer = database.writer
+        self.database = database
         self.logger = logger
     }
 
     public func runGroup(_ effects: [Effect]) -> [Result<Answer, any Error>] {
-        switch attempt(effects) {
+        switch attemptResolvingConflicts(effects) {
         case .committed(let results):
             return results
         case .notBegun(let error):
             let failure = settled(error, groupSize: effects.count)
             return effects.map { _ in .failure(failure) }
-        case .aborted(let error) where effects.count == 1:
-            return [.failure(settled(error, groupSize: 1))]
+        case .aborted(let error) where effects.count == 1 || StorageFailure.classify(error)?.kind == .unavailable:
+            // A lost connection: whether COMMIT took effect is unknown, so nothing is run again.
+            let failure = settled(error, groupSize: effects.count)
+            return effects.map { _ in .failure(failure) }
         case .aborted(let error):
             logger.warning("group transaction failed; trying its requests one by one",
                            metadata: ["size": "\(effects.count)", "error": "\(Self.loggable(error))"])
@@ -43,22 +49,24 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
         }
     }
 
-    /// Each effect in its own transaction. Once the lock is found busy past the timeout, the rest
-    /// are answered busy without waiting again for each.
+    /// Each effect in its own transaction. Once the storage is found busy past the timeout or out
+    /// of reach, the rest are answered so without waiting again for each.
     private func retryOneByOne(_ effects: [Effect]) -> [Result<Answer, any Error>] {
         var results: [Result<Answer, any Error>] = []
-        var busy: StorageFailure?
+        var unavailable: StorageFailure?
         for effect in effects {
-            if let busy {
-                results.append(.failure(busy))
+            if let unavailable {
+                results.append(.failure(unavailable))
                 continue
             }
-            switch attempt([effect]) {
+            switch attemptResolvingConflicts([effect]) {
             case .committed(let single):
                 results += single
             case .notBegun(let error), .aborted(let error):
                 let failure = settled(error, groupSize: 1)
-                if let storage = failure as? StorageFailure, storage.kind == .busy { busy = storage }
+                if let storage = failure as? StorageFailure, storage.kind == .busy || storage.kind == .unavailable {
+                    unavailable = storage
+                }
                 results.append(.failure(failure))
             }
         }
@@ -73,17 +81,46 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
         case aborted(any Error)
     }
 
+    /// Runs the group again while it loses to a concurrent transaction (PostgreSQL), with a
+    /// random pause that grows, and once more when the connection was found lost before BEGIN
+    /// (nothing ran: a server restarted meanwhile is reconnected to at once).
+    private func attemptResolvingConflicts(_ effects: [Effect]) -> Attempt {
+        var conflicts = 0
+        var reconnected = false
+        while true {
+            let outcome = attempt(effects)
+            switch outcome {
+            case .aborted(let error) where StorageFailure.isConflict(error) && conflicts < Self.conflictRetries:
+                conflicts += 1
+                Self.pause(afterConflicts: conflicts)
+            case .notBegun(let error) where !reconnected && StorageFailure.classify(error)?.kind == .unavailable:
+                reconnected = true
+            default:
+                return outcome
+            }
+        }
+    }
+
+    private static func pause(afterConflicts count: Int) {
+        let ceiling = UInt32(min(50_000, 500 << count))
+        usleep(UInt32.random(in: 100...ceiling))
+    }
+
     private func attempt(_ effects: [Effect]) -> Attempt {
         let journal = GroupJournal()
         var run = Run()
         do {
-            try writer.writeWithoutTransaction { db in
+            try database.withWriterConnection { connection in
                 // Bound here, on the thread that runs the effects.
                 try GroupJournal.$current.withValue(journal) {
-                    try db.inTransaction(.immediate) {
-                        run.began = true
-                        try apply(effects, db, journal: journal, into: &run)
-                        return .commit
+                    try connection.begin(.write)
+                    run.began = true
+                    do {
+                        try apply(effects, connection, journal: journal, into: &run)
+                        try connection.commit()
+                    } catch {
+                        try? connection.rollback()
+                        throw error
                     }
                 }
             }
@@ -98,39 +135,36 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
     private struct Run {
         var results: [Result<Answer, any Error>] = []
         var began = false
-        /// The error of the effect during which SQLite rolled the whole transaction back.
+        /// The error of the effect during which the whole transaction was lost.
         var cause: (any Error)?
     }
 
-    /// Each effect in its own savepoint of the open transaction. The savepoint statements are
-    /// prepared once and cached, like every other statement: a cheap request costs three
-    /// statement steps, not three compilations.
-    private func apply(_ effects: [Effect], _ db: Database, journal: GroupJournal, into run: inout Run) throws {
-        let connection = self.connection(db)
-        let begin = try db.cachedStatement(sql: "SAVEPOINT toba_request")
-        let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT toba_request")
-        let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT toba_request")
+    /// Each effect in its own savepoint of the open transaction. On SQLite the savepoint
+    /// statements are prepared once and cached, like every other statement: a cheap request
+    /// costs three statement steps, not three compilations.
+    private func apply(_ effects: [Effect], _ connection: any TransactionalConnection, journal: GroupJournal, into run: inout Run) throws {
         run.results.reserveCapacity(effects.count)
         for effect in effects {
             journal.requestBegan()
             do {
-                try begin.execute()
+                try connection.savepoint()
                 let outcome: Answer
                 do {
                     outcome = try effect(connection)
                 } catch {
-                    if db.isInsideTransaction {
-                        try rollback.execute()
-                        try release.execute()
+                    if connection.isInsideTransaction && !StorageFailure.endsTransaction(error) {
+                        try connection.rollbackToSavepoint()
+                        try connection.releaseSavepoint()
                     }
                     throw error
                 }
-                try release.execute()
+                try connection.releaseSavepoint()
                 run.results.append(.success(outcome))
             } catch {
                 journal.requestRolledBack()
-                guard db.isInsideTransaction else {
-                    // SQLite rolled the whole transaction back (disk full, I/O error): nothing
+                guard connection.isInsideTransaction, !StorageFailure.endsTransaction(error) else {
+                    // The engine rolled the whole transaction back (SQLite: disk full, I/O error),
+                    // the connection is gone, or the group lost to another transaction: nothing
                     // after this point may pretend to be part of the group.
                     run.cause = error
                     throw GroupAborted()
@@ -140,26 +174,15 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
         }
     }
 
-    private func connection(_ db: Database) -> SQLiteConnection {
-        connection.withLock { kept in
-            if let kept, kept.db === db { return kept }
-            let made = SQLiteConnection(db)
-            kept = made
-            return made
-        }
-    }
-
-    /// Effects that only read, in order, in one deferred transaction: it takes no write lock, so
-    /// (WAL) it never waits for another process's writer, and it sees every committed group.
+    /// Effects that only read, in order, in one read-only transaction: it takes no write lock, so
+    /// it never waits for another process's writer, and it sees every committed group.
     public func runReads(_ effects: [Effect]) -> [Result<Answer, any Error>] {
         do {
-            return try writer.writeWithoutTransaction { db in
-                let connection = self.connection(db)
+            return try database.withWriterConnection { connection in
                 var results: [Result<Answer, any Error>] = []
                 results.reserveCapacity(effects.count)
-                try db.inTransaction(.deferred) {
+                try connection.inTransaction(.read) {
                     for effect in effects { results.append(Result { try effect(connection) }) }
-                    return .commit
                 }
                 return results
             }
@@ -170,23 +193,19 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
     }
 
     /// The error a request of a failed transaction is answered with: a storage failure (1008,
-    /// logged here with SQLite's codes) or the original error (a bug: the error mapping logs it).
+    /// logged here with the engine's codes) or the original error (a bug: the error mapping logs it).
     private func settled(_ error: any Error, groupSize: Int) -> any Error {
         guard let failure = StorageFailure.classify(error) else { return error }
-        logger.error("storage failure; the request had no effect", metadata: [
+        logger.error("storage failure; the request had no effect", metadata: failure.logMetadata.merging([
             "reason": "\(failure.reason)", "requests": "\(groupSize)",
-            "sqliteCode": "\(failure.resultCode)", "sqliteExtendedCode": "\(failure.extendedResultCode)",
-            "sqliteMessage": "\(failure.message)",
-        ])
+        ]) { $1 })
         return failure
     }
 
-    /// What may be logged of an error: SQLite's codes and message, never a statement's arguments.
+    /// What may be logged of an error: the engine's codes and message, never a statement's arguments.
     static func loggable(_ error: any Error) -> String {
         if let failure = StorageFailure.classify(error) { return failure.description }
-        if let error = error as? DatabaseError {
-            return "SQLite error \(error.resultCode.rawValue) (extended \(error.extendedResultCode.rawValue)): \(error.message ?? "")"
-        }
+        if let error = error as? PostgreSQLError { return error.description }
         return "\(error)"
     }
 }

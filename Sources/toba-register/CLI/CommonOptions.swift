@@ -7,7 +7,7 @@ import TobaStore
 
 /// Options shared by every subcommand. Each is also read from `TOBA_<NAME>` when not given.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite database file, or :memory: for a private in-memory database. [env: TOBA_DB] (default: toba-register.sqlite)")
+    @Option(name: .long, help: "The SQLite database file, :memory: for a private in-memory database, or a postgres://user[:password]@host[:port]/dbname[?sslmode=…] URL (password also from PGPASSWORD). [env: TOBA_DB] (default: toba-register.sqlite)")
     var db: String?
 
     @Option(name: .long, help: "A JSON file of settings (see PROTOCOL.md §9). [env: TOBA_CONFIG]")
@@ -23,30 +23,44 @@ struct CommonOptions: ParsableArguments {
 
     var databasePath: String { db ?? Self.environment["TOBA_DB"] ?? "toba-register.sqlite" }
 
-    /// PostgreSQL (`postgres://…`, `postgresql://…`) is specified but not built yet: every command
-    /// refuses it clearly instead of opening a file of that name. The URL is not repeated: it may
-    /// hold a password.
+    /// Whether `--db` names a PostgreSQL database (`postgres://…`, `postgresql://…`).
+    var isPostgreSQL: Bool { PostgreSQLLocation.isURL(databasePath) }
+
+    /// The database as it may be shown in logs and messages: a PostgreSQL URL without its
+    /// password (or only its scheme when it cannot be read), a SQLite path as given.
+    var shownDatabase: String {
+        guard isPostgreSQL else { return databasePath }
+        return (try? PostgreSQLLocation(url: databasePath).description) ?? "postgres://…"
+    }
+
+    /// `import` and `export` work on SQLite only for now: they refuse a PostgreSQL URL clearly
+    /// instead of opening a file of that name. The URL is not repeated: it may hold a password.
     func refusePostgreSQL(command: String) throws {
-        let lowered = databasePath.lowercased()
-        guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") else { return }
+        guard isPostgreSQL else { return }
         throw StartupFailure("\(command) works on SQLite databases only for now; PostgreSQL (--db postgres://…) is not supported yet")
     }
 
     /// Opens (creating and migrating) the database, or fails the start with a clear message.
-    func openDatabase(_ settings: Settings) throws -> AppDatabase {
+    func openDatabase(_ settings: Settings, logger: Logger) throws -> AppDatabase {
         do {
-            return try AppDatabase.open(path: databasePath, durability: settings.durability,
-                                        busyTimeoutSeconds: Double(settings.storageBusyTimeoutSeconds))
+            return try AppDatabase.open(location: databasePath, durability: settings.durability,
+                                        busyTimeoutSeconds: Double(settings.storageBusyTimeoutSeconds),
+                                        environment: Self.environment, logger: logger)
         } catch {
-            throw StartupFailure("cannot open the database \(databasePath): \(error)")
+            throw StartupFailure("cannot open the database \(shownDatabase): \(error)")
         }
     }
 
     var configPath: String? { config ?? Self.environment["TOBA_CONFIG"] }
 
     /// Nil for an in-memory database without an explicit key file: the key then lives in memory.
-    var secretKeyPath: String? {
+    /// - Throws: on PostgreSQL without `--secret-key-file`: every sidecar of a fleet must sign
+    ///   and check tokens with the same key, which lives beside no database file.
+    func secretKeyPath() throws -> String? {
         if let path = secretKeyFile ?? Self.environment["TOBA_SECRET_KEY_FILE"] { return path }
+        if isPostgreSQL {
+            throw ValidationError("with a PostgreSQL database, give --secret-key-file (or TOBA_SECRET_KEY_FILE): the same key file on every sidecar")
+        }
         return databasePath == ":memory:" ? nil : databasePath + ".key"
     }
 

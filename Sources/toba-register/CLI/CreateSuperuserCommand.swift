@@ -14,15 +14,16 @@ struct CreateSuperuserCommand: AsyncParsableCommand {
     var email: String
 
     func run() async throws {
-        try options.refusePostgreSQL(command: "createsuperuser")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
             throw ValidationError("no password on stdin (one line expected)")
         }
         let password = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        let database = try options.openDatabase(settings)
-        let secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
+        // Checked before the database opens: a PostgreSQL fleet must name its shared key file.
+        let secretKeyPath = try options.secretKeyPath()
+        let database = try options.openDatabase(settings, logger: logger)
+        let secretKey = try secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
         let services = await Services(database: database, settings: settings, clock: ServiceClock(), secretKey: secretKey, logger: logger)
         do {
             let id = try services.accounts.createSuperuser(email: email, password: password)

@@ -22,6 +22,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try options.refusePostgreSQL(command: "import")
+        let logger = try options.makeLogger()
         let settings = try options.loadSettings()
         let handle: FileHandle
         if file == "-" {
@@ -31,7 +32,7 @@ struct ImportCommand: AsyncParsableCommand {
             handle = opened
         }
         let size = file == "-" ? 0 : ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0)
-        let database = try options.openDatabase(settings)
+        let database = try options.openDatabase(settings, logger: logger)
         defer { try? database.close() }
         let progress = ProgressLine(label: "importing", total: size)
         var reader = DumpArrayReader(handle: handle)

@@ -8,16 +8,15 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        try options.refusePostgreSQL(command: "migrate")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
-        let database = try options.openDatabase(settings)
+        let database = try options.openDatabase(settings, logger: logger)
         do {
             let version = try database.schemaVersion()
-            logger.info("schema up to date", metadata: ["path": "\(options.databasePath)", "schemaVersion": "\(version)"])
+            logger.info("schema up to date", metadata: ["path": "\(options.shownDatabase)", "schemaVersion": "\(version)"])
             try database.close()
         } catch {
-            throw StartupFailure("cannot read the database \(options.databasePath): \(error)")
+            throw StartupFailure("cannot read the database \(options.shownDatabase): \(error)")
         }
     }
 }

@@ -22,7 +22,6 @@ struct ServeCommand: AsyncParsableCommand {
     var testPrepareJitterUs: Int?
 
     func run() async throws {
-        try options.refusePostgreSQL(command: "serve")
         let logger = try options.makeLogger()
         let shutdown = ShutdownSwitch()
         let signals = ShutdownSignals(triggering: shutdown, logger: logger)
@@ -34,10 +33,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard jitter == 0 || (testClock && jitter > 0 && jitter <= 10_000_000) else {
             throw ValidationError("--test-prepare-jitter-us needs --allow-test-clock and a value in 1...10000000")
         }
-        let database = try options.openDatabase(settings)
+        // Checked before the database opens: a PostgreSQL fleet must name its shared key file.
+        let secretKeyPath = try options.secretKeyPath()
+        let database = try options.openDatabase(settings, logger: logger)
         let secretKey: SecretKey
         do {
-            secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
+            secretKey = try secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
         } catch {
             throw StartupFailure("\(error)")
         }

@@ -31,17 +31,18 @@ struct TokenCommand: AsyncParsableCommand {
     static let userAgent = "toba-register token (command line)"
 
     func run() async throws {
-        try options.refusePostgreSQL(command: "token")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
         guard options.databasePath != ":memory:" else {
             throw ValidationError("--db :memory: holds no users: a token needs a database file")
         }
-        let database = try options.openDatabase(settings)
+        // Checked before the database opens: a PostgreSQL fleet must name its shared key file.
+        let secretKeyPath = try options.secretKeyPath()
+        let database = try options.openDatabase(settings, logger: logger)
         defer { try? database.close() }
         let secretKey: SecretKey
         do {
-            secretKey = try options.secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
+            secretKey = try secretKeyPath.map(SecretKey.loadOrCreate(path:)) ?? SecretKey.generate()
         } catch {
             throw StartupFailure("\(error)")
         }

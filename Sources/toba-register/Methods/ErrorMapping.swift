@@ -33,13 +33,10 @@ enum ErrorMapping {
         }
     }
 
-    /// 1008 for an SQLite error raised outside the writer (a read before the request's turn),
-    /// logged here with SQLite's codes and message, never the statement's arguments.
+    /// 1008 for a storage error raised outside the writer (a read before the request's turn),
+    /// logged here with the engine's codes and message, never the statement's arguments.
     private static func storageError(_ failure: StorageFailure, logger: Logger) -> DomainError {
-        logger.error("storage failure", metadata: [
-            "reason": "\(failure.reason)", "sqliteCode": "\(failure.resultCode)",
-            "sqliteExtendedCode": "\(failure.extendedResultCode)", "sqliteMessage": "\(failure.message)",
-        ])
+        logger.error("storage failure", metadata: failure.logMetadata.merging(["reason": "\(failure.reason)"]) { $1 })
         return DomainError.storage(failure.reason, retryAfterSeconds: failure.retryAfterSeconds)
     }
 

@@ -10,7 +10,7 @@ import GRDBSQLite
 ///
 /// Unchecked `Sendable`: a connection is used only inside the GRDB access that owns its `db`,
 /// one thread at a time (the ordered writer keeps one across its groups).
-public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
+public final class SQLiteConnection: SQLConnection, TransactionalConnection, @unchecked Sendable {
     let db: Database
     /// Column names per statement text: computed once, not per row or per call.
     private var columnNames: [String: [String]] = [:]
@@ -45,6 +45,24 @@ public final class SQLiteConnection: SQLConnection, @unchecked Sendable {
 
     public var lastInsertedRowID: Int64 { db.lastInsertedRowID }
     public var changesCount: Int { db.changesCount }
+
+    // MARK: Transactions (cached statements: a cheap request costs steps, not compilations)
+
+    package func begin(_ mode: TransactionMode) throws {
+        try db.cachedStatement(sql: mode == .write ? "BEGIN IMMEDIATE TRANSACTION" : "BEGIN DEFERRED TRANSACTION").execute()
+    }
+
+    package func commit() throws { try db.cachedStatement(sql: "COMMIT TRANSACTION").execute() }
+
+    package func rollback() throws {
+        guard db.isInsideTransaction else { return }
+        try db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+    }
+
+    package func savepoint() throws { try db.cachedStatement(sql: "SAVEPOINT toba_request").execute() }
+    package func releaseSavepoint() throws { try db.cachedStatement(sql: "RELEASE SAVEPOINT toba_request").execute() }
+    package func rollbackToSavepoint() throws { try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT toba_request").execute() }
+    package var isInsideTransaction: Bool { db.isInsideTransaction }
 
     /// Binds `arguments`, steps while `row` returns true, and leaves the statement reset.
     private func query(_ sql: String, _ arguments: SQLArguments, _ row: ([String], OpaquePointer) throws -> Bool) throws {
