@@ -252,14 +252,14 @@ import TobaRPC
         #expect(set["profile"]?["phone"] == "0812")
         #expect(set["profile"]?["photo"] == "photos/ana.png")
         #expect(set["profile"]?["categoryId"] == category)
-        #expect(set["profile"]?["extraData"] == ["theme": "dark", "n": 1])
+        #expect(keysSorted(set["profile"]?["extraData"]) == ["n": 1, "theme": "dark"])
 
         let untouched = try sidecar.result("user.updateProfile", ["token": token, "lastName": "Lee"])
         #expect(untouched["user"]?["firstName"] == "Ana")
         #expect(untouched["user"]?["lastName"] == "Lee")
         #expect(untouched["profile"]?["phone"] == "0812")
         #expect(untouched["profile"]?["categoryId"] == category)
-        #expect(untouched["profile"]?["extraData"] == ["theme": "dark", "n": 1])
+        #expect(keysSorted(untouched["profile"]?["extraData"]) == ["n": 1, "theme": "dark"])
 
         let cleared = try sidecar.result("user.updateProfile", ["token": token, "extraData": .null])
         #expect(cleared["profile"]?["extraData"] == .null)

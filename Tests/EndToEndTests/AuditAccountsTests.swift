@@ -125,12 +125,10 @@ import TobaRPC
         _ = try sidecar.result("admin.user.update", ["token": root, "userId": .number(JSONNumber(userId)), "isActive": false, "isStaff": true])
         #expect(try sidecar.finish() == 0)
 
-        let rows = try SidecarDatabase.read(sidecar.directory.appendingPathComponent("toba.sqlite")) { db in
-            try Row.fetchAll(db, sql: "SELECT object_repr, action_flag, change_message FROM django_admin_log ORDER BY id")
-        }
-        #expect(rows.map { $0["object_repr"] as String } == ["Pelajar", "logged@example.com"])
-        #expect(rows.map { $0["action_flag"] as Int } == [1, 2])
-        #expect(rows.map { $0["change_message"] as String } == [
+        let database = try #require(sidecar.databaseLocation)
+        #expect(try TestBackend.texts(database, "SELECT object_repr FROM django_admin_log ORDER BY id") == ["Pelajar", "logged@example.com"])
+        #expect(try TestBackend.texts(database, "SELECT action_flag FROM django_admin_log ORDER BY id") == ["1", "2"])
+        #expect(try TestBackend.texts(database, "SELECT change_message FROM django_admin_log ORDER BY id") == [
             #"[{"added": {}}]"#,
             #"[{"changed": {"fields": ["is_active", "is_staff"]}}]"#,
         ])

@@ -2,14 +2,13 @@ import Foundation
 import Testing
 import TobaRPC
 
-/// §4 and §8.7: the gateway retrying one settlement at two processes that serve the same file
+/// §4 and §8.7: the gateway retrying one settlement at two processes that serve the same database
 /// still renews the subscription exactly once.
 @Suite struct CommerceConcurrencyTests {
     @Test func duplicateSettlementsAtTwoProcessesRenewOnce() throws {
         let config = Shop.config()
         let (first, admin) = try Sidecar.withAdmin(extraArguments: [], config: config)
-        let file = first.directory.appendingPathComponent("toba.sqlite")
-        let second = try Sidecar(arguments: ["--db", file.path], config: config, directory: first.directory)
+        let second = try Sidecar(arguments: ["--db", try #require(first.databaseLocation)], config: config, directory: first.directory)
         let product = try #require(try first.result("product.create", ["token": admin, "name": "Widya Analytics"])["product"]?["id"])
         let plan = try #require(try first.result("plan.create", [
             "token": admin, "productId": product, "name": "Monthly", "price": 100_000, "periodDays": 30,

@@ -7,7 +7,14 @@ import TobaRPC
         let sidecar = try Sidecar()
         let health = try sidecar.result("system.health")
         #expect(health["status"] == "ok")
-        #expect(health["database"]?["path"] == ":memory:")
+        if TestBackend.isPostgreSQL {
+            // The URL without its password.
+            let path = try #require(health["database"]?["path"]?.stringValue)
+            #expect(path.hasPrefix("postgres://toba@") && !path.contains(":toba@"))
+            #expect(health["database"]?["journalMode"] == "postgresql")
+        } else {
+            #expect(health["database"]?["path"] == ":memory:")
+        }
         #expect(try sidecar.finish() == 0)
     }
 

@@ -45,9 +45,7 @@ import TobaRPC
         #expect(answers["slide"]?["result"]?["slide"]?["eventStart"] == "2026-12-01T02:00:00.000000Z")
         #expect(ExamplesTests.reason(answers["slide-bad"]) == "value_out_of_range")
         #expect(answers["log"]?["result"]?["items"]?.arrayValue?.count == 2)
-        let tokens = try SidecarDatabase.read(sidecar.directory.appendingPathComponent("toba.sqlite")) { db in
-            try String.fetchAll(db, sql: "SELECT token FROM socialaccount_socialtoken")
-        }
+        let tokens = try TestBackend.texts(try #require(sidecar.databaseLocation), "SELECT token FROM socialaccount_socialtoken")
         #expect(tokens == ["ya29.refreshed"])
     }
 }

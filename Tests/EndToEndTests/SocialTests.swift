@@ -32,10 +32,9 @@ import TobaRPC
         #expect(try sidecar.error("socialapp.create", ["token": user, "provider": "x", "name": "X", "clientId": "c", "secret": "s"])["code"] == 1002)
         #expect(try sidecar.error("socialapp.list", ["token": user])["data"]?["permission"] == "socialaccount.view_socialapp")
         #expect(try sidecar.finish() == 0)
-        let stored = try SidecarDatabase.read(sidecar.directory.appendingPathComponent("toba.sqlite")) { db in
-            try String.fetchOne(db, sql: "SELECT secret FROM socialaccount_socialapp WHERE provider = 'google'")
-        }
-        #expect(stored == secret)
+        let stored = try TestBackend.texts(try #require(sidecar.databaseLocation),
+                                           "SELECT secret FROM socialaccount_socialapp WHERE provider = 'google'")
+        #expect(stored == [secret])
     }
 
     @Test func anUnknownAccountCreatesAUserWithAnUnusablePasswordAndAKnownOneLogsItIn() throws {
@@ -143,14 +142,11 @@ import TobaRPC
         }
         #expect(try sidecar.error("social.login", ["provider": "google", "uid": "t-1", "tokenSecret": "x"])["data"]?["field"] == "accessToken")
         #expect(try sidecar.finish() == 0)
-        let rows = try SidecarDatabase.read(sidecar.directory.appendingPathComponent("toba.sqlite")) { db in
-            try Row.fetchAll(db, sql: "SELECT token, token_secret, expires_at, app_id FROM socialaccount_socialtoken")
-        }
-        #expect(rows.count == 1)
-        #expect(rows.first?["token"] == "access-two")
-        #expect(rows.first?["token_secret"] == "")
-        #expect(rows.first?["expires_at"] as String? == nil)
-        #expect(rows.first?["app_id"] == 1)
+        let rows = try TestBackend.texts(try #require(sidecar.databaseLocation), """
+            SELECT token || '|' || token_secret || '|' || (CASE WHEN expires_at IS NULL THEN 'null' ELSE 'set' END) || '|' || app_id
+            FROM socialaccount_socialtoken
+            """)
+        #expect(rows == ["access-two||null|1"])
     }
 
     @Test func withoutAnAppForTheProviderNoTokenIsStoredButTheLoginWorks() throws {
@@ -158,9 +154,7 @@ import TobaRPC
         let answer = try Self.login(sidecar, ["provider": "facebook", "uid": "f-1", "email": "fb@example.com", "accessToken": "tok"])
         #expect(answer["created"] == true)
         #expect(try sidecar.finish() == 0)
-        let count = try SidecarDatabase.read(sidecar.directory.appendingPathComponent("toba.sqlite")) { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM socialaccount_socialtoken")
-        }
+        let count = try TestBackend.integer(try #require(sidecar.databaseLocation), "SELECT COUNT(*) FROM socialaccount_socialtoken")
         #expect(count == 0)
     }
 }

@@ -1,10 +1,9 @@
 import Foundation
-import GRDB
 import Testing
 import TobaRPC
 
 /// §4 and §8.8: a bound voucher is never over-claimed, even by concurrent claims arriving at two
-/// processes that serve the same database file.
+/// processes that serve the same database.
 @Suite struct VoucherConcurrencyTests {
     static func rfc3339(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
@@ -15,8 +14,8 @@ import TobaRPC
     @Test func twentyClaimsAcrossTwoProcessesGiveExactlyFiveSuccesses() throws {
         // Real time on both processes: each has its own service clock.
         let (first, admin) = try Sidecar.withAdmin(extraArguments: [])
-        let file = first.directory.appendingPathComponent("toba.sqlite")
-        let second = try Sidecar(arguments: ["--db", file.path], directory: first.directory)
+        let database = try #require(first.databaseLocation)
+        let second = try Sidecar(arguments: ["--db", database], directory: first.directory)
         let processes = [first, second]
 
         _ = try first.result("product.create", ["token": admin, "name": "Widya Analytics"])
@@ -53,12 +52,8 @@ import TobaRPC
 
         #expect(try first.finish() == 0)
         #expect(try second.finish() == 0)
-        let stored = try SidecarDatabase.read(file) { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vouchers_invitation_claimed") ?? -1
-        }
-        let subscriptions = try SidecarDatabase.read(file) { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subscriptions_subscription") ?? -1
-        }
+        let stored = try TestBackend.integer(database, "SELECT COUNT(*) FROM vouchers_invitation_claimed")
+        let subscriptions = try TestBackend.integer(database, "SELECT COUNT(*) FROM subscriptions_subscription")
         #expect(stored == 5)
         #expect(subscriptions == 5, "a refused claim leaves no subscription behind")
     }

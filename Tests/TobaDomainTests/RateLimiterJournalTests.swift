@@ -85,7 +85,7 @@ import TobaStore
         // Given a writer wired to the limiter, and a database where a foreign key is checked at COMMIT
         let limiter = RateLimiter()
         let queue = try AppDatabase.open(path: ":memory:", durability: .normal)
-        try queue.writer.write { db in
+        try #require(queue.sqliteWriter).write { db in
             try db.execute(sql: """
                 CREATE TABLE parent (id INTEGER PRIMARY KEY);
                 CREATE TABLE child (parent_id INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);

@@ -17,7 +17,7 @@ import TobaRPC
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let database = try AppDatabase.open(
             path: directory.appendingPathComponent("db.sqlite").path, durability: .normal, busyTimeoutSeconds: busyTimeoutSeconds)
-        try database.writer.write { db in
+        try #require(database.sqliteWriter).write { db in
             try db.execute(sql: """
                 CREATE TABLE t (tag TEXT NOT NULL, payload BLOB);
                 CREATE TABLE parent (id INTEGER PRIMARY KEY);
@@ -44,7 +44,7 @@ import TobaRPC
     }
 
     static func tags(_ database: AppDatabase) throws -> [String] {
-        try database.writer.read { db in try String.fetchAll(db, sql: "SELECT tag FROM t ORDER BY rowid") }
+        try #require(database.sqliteWriter).read { db in try String.fetchAll(db, sql: "SELECT tag FROM t ORDER BY rowid") }
     }
 
     static func answer(_ result: Result<Outcome, any Error>) -> String? {
@@ -60,7 +60,7 @@ import TobaRPC
     @Test func aFullDatabaseFailsOnlyTheRequestThatDidNotFitAsStorageFull() throws {
         // Given a database that may grow by only a few pages
         let database = try Self.database()
-        try database.writer.writeWithoutTransaction { db in
+        try #require(database.sqliteWriter).writeWithoutTransaction { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages + 8)")
         }
@@ -91,7 +91,7 @@ import TobaRPC
         #expect(Self.answer(results[2]) == "b")
         #expect(Self.answer(results[3]) == "child")
         #expect(try Self.tags(database) == ["a", "b"])
-        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child") } == 1)
+        #expect(try #require(database.sqliteWriter).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child") } == 1)
     }
 
     @Test func aLockHeldByAnotherConnectionPastTheBusyTimeoutIsStorageBusyAndNothingRuns() throws {

@@ -6,11 +6,19 @@ extension Sidecar {
     /// Returns the exit status and stderr.
     @discardableResult
     static func createSuperuser(database: URL, email: String, password: String, config: String? = fastConfig) throws -> (status: Int32, stderr: String) {
+        try createSuperuser(location: database.path, directory: database.deletingLastPathComponent(), email: email,
+                            password: password, config: config)
+    }
+
+    /// `createsuperuser` on `location` (a file or a PostgreSQL URL; its key file in `directory`).
+    @discardableResult
+    static func createSuperuser(location: String, directory: URL, email: String, password: String,
+                                config: String? = fastConfig) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = binary
-        var args = ["createsuperuser", "--db", database.path, "--email", email]
+        var args = try TestBackend.adapt(["createsuperuser", "--db", location, "--email", email], directory: directory)
         if let config {
-            let file = database.deletingLastPathComponent().appendingPathComponent("superuser-config.json")
+            let file = directory.appendingPathComponent("superuser-config.json")
             try config.write(to: file, atomically: true, encoding: .utf8)
             args += ["--config", file.path]
         }
@@ -33,10 +41,10 @@ extension Sidecar {
     static func withAdmin(email: String = "admin@example.com", password: String = "admin passphrase 1",
                           extraArguments: [String] = ["--allow-test-clock"], config: String? = fastConfig) throws -> (Sidecar, JSONValue) {
         let directory = try makeDirectory()
-        let database = directory.appendingPathComponent("toba.sqlite")
-        let created = try createSuperuser(database: database, email: email, password: password, config: config)
+        let database = try TestBackend.sharedDatabase(in: directory)
+        let created = try createSuperuser(location: database, directory: directory, email: email, password: password, config: config)
         guard created.status == 0 else { throw TimedOut(what: "createsuperuser (exit \(created.status))", stderr: created.stderr) }
-        let sidecar = try Sidecar(arguments: ["--db", database.path] + extraArguments, config: config, directory: directory)
+        let sidecar = try Sidecar(arguments: ["--db", database] + extraArguments, config: config, directory: directory)
         let token = try sidecar.result("auth.login", ["email": .string(email), "password": .string(password)])["token"]!
         return (sidecar, token)
     }

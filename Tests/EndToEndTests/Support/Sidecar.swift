@@ -30,6 +30,9 @@ final class Sidecar: @unchecked Sendable {
     private let condition = NSCondition()
     private var nextID = 0
     let directory: URL
+    /// What `--db` named once adapted to the test backend (a file, `:memory:` or a PostgreSQL URL):
+    /// give it to a second sidecar that must share the database.
+    let databaseLocation: String?
 
     /// - Parameters:
     ///   - arguments: command-line arguments after the binary (default: a private in-memory database with the test clock).
@@ -38,7 +41,8 @@ final class Sidecar: @unchecked Sendable {
          environment: [String: String] = [:], directory: URL? = nil) throws {
         self.directory = try directory ?? Sidecar.makeDirectory()
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        var args = arguments
+        var args = try TestBackend.adapt(arguments, directory: self.directory)
+        databaseLocation = args.firstIndex(of: "--db").flatMap { $0 + 1 < args.count ? args[$0 + 1] : nil }
         if let config {
             let file = self.directory.appendingPathComponent("config.json")
             try config.write(to: file, atomically: true, encoding: .utf8)
