@@ -9,6 +9,8 @@ import Foundation
 //   --json FILE        also write the summary as JSON
 //   --skip-million     leave out the million-user database
 //   --cache-million    keep the built million-user database in $TMPDIR/toba-bench-cache and reuse it
+//   --postgres URL     only the PostgreSQL fleet: reads and writes with 1, 2 and 4 sidecars on one
+//                      database (URL: a role that may create databases; a fresh one per run)
 
 let arguments = CommandLine.arguments
 func option(_ name: String) -> String? {
@@ -41,23 +43,28 @@ print("commit \(machine["commit"] ?? "?"), load average at start \(machine["load
 print("throughput rows: median of \(bench.repeats) run(s) of about \(bench.runSeconds) s, each on a fresh process; latencies one request at a time\n")
 let started = Clock.now()
 
-bench.measureHarness(count: bench.count(1_000_000, quick: 100_000), latencyRounds: bench.count(5_000, quick: 500),
-                     startups: bench.count(20, quick: 5))
-print("\nservice:")
-bench.healthThroughput(upTo: bench.count(400_000, quick: 50_000))
-bench.verifyThroughput(upTo: bench.count(300_000, quick: 30_000))
-bench.verifyLatency(rounds: bench.count(5_000, quick: 500))
-if !arguments.contains("--skip-million") {
-    bench.millionUsers(users: bench.count(1_000_000, quick: 20_000), verifyCount: bench.count(300_000, quick: 30_000),
-                       rounds: bench.count(5_000, quick: 500), cache: millionCache)
+if let server = option("--postgres") {
+    print("\nPostgreSQL fleet:")
+    bench.postgresFleet(server: server, sidecarCounts: [1, 2, 4])
+} else {
+    bench.measureHarness(count: bench.count(1_000_000, quick: 100_000), latencyRounds: bench.count(5_000, quick: 500),
+                         startups: bench.count(20, quick: 5))
+    print("\nservice:")
+    bench.healthThroughput(upTo: bench.count(400_000, quick: 50_000))
+    bench.verifyThroughput(upTo: bench.count(300_000, quick: 30_000))
+    bench.verifyLatency(rounds: bench.count(5_000, quick: 500))
+    if !arguments.contains("--skip-million") {
+        bench.millionUsers(users: bench.count(1_000_000, quick: 20_000), verifyCount: bench.count(300_000, quick: 30_000),
+                           rounds: bench.count(5_000, quick: 500), cache: millionCache)
+    }
+    bench.feedbackThroughput(upTo: bench.count(100_000, quick: 10_000))
+    bench.registerThroughput(upTo: bench.count(50_000, quick: 5_000))
+    bench.mixedThroughput(upTo: bench.count(20_000, quick: 2_000))
+    bench.verifyBehindHashing(registrations: bench.count(50, quick: 10), rounds: bench.count(2, quick: 1))
+    bench.startupExisting(runs: bench.count(20, quick: 5))
+    bench.groupCommit(upTo: bench.count(50_000, quick: 5_000))
+    bench.loginTiming(rounds: bench.count(20, quick: 3))
 }
-bench.feedbackThroughput(upTo: bench.count(100_000, quick: 10_000))
-bench.registerThroughput(upTo: bench.count(50_000, quick: 5_000))
-bench.mixedThroughput(upTo: bench.count(20_000, quick: 2_000))
-bench.verifyBehindHashing(registrations: bench.count(50, quick: 10), rounds: bench.count(2, quick: 1))
-bench.startupExisting(runs: bench.count(20, quick: 5))
-bench.groupCommit(upTo: bench.count(50_000, quick: 5_000))
-bench.loginTiming(rounds: bench.count(20, quick: 3))
 
 let elapsed = Format.seconds(Clock.now() - started)
 let loadAtEnd = Machine.loadAverage()

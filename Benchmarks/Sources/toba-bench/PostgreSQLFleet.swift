@@ -1,0 +1,94 @@
+import Foundation
+
+/// `--postgres URL`: the cheap-read and durable-write workloads with 1, 2 and 4 sidecars serving
+/// one PostgreSQL database, and what one request costs one at a time (a round trip to the server
+/// per statement). `URL` names a role that may create databases; each run gets a fresh one.
+extension Bench {
+    func postgresFleet(server: String, sidecarCounts: [Int]) {
+        let key = scratch.appendingPathComponent("fleet.key").path
+        for sidecars in sidecarCounts {
+            summary.add(fleet("auth.verify pipelined, PostgreSQL, \(sidecars) sidecar(s)", server: server, key: key,
+                              sidecars: sidecars, upTo: count(200_000, quick: 20_000)) { token, n, tag in
+                (0..<n).map { request("auth.verify", #"{"token":"\#(token)"}"#, id: "\(tag)v\($0)") }
+            })
+            summary.add(fleet("feedback.submit pipelined, PostgreSQL, durability full, \(sidecars) sidecar(s)", server: server,
+                              key: key, sidecars: sidecars, upTo: count(60_000, quick: 6_000)) { token, n, tag in
+                (0..<n).map {
+                    request("feedback.submit", #"{"token":"\#(token)","satisfaction":"satisfied","type":"suggestion","page":"/dashboard","message":"fleet feedback \#($0)"}"#,
+                            id: "\(tag)f\($0)")
+                }
+            })
+        }
+        do {
+            let database = try freshPostgreSQLDatabase(server)
+            let child = try started(["--db", database, "--secret-key-file", key, "--config", cheapHashing])
+            defer { child.finish() }
+            let token = try registerAndLogin(child, email: "one@example.com")
+            addLatencies("auth.verify one at a time, PostgreSQL", try verifyLatencies(child, token: token, rounds: count(3_000, quick: 300)),
+                         p50: .none, p99: .none)
+            let write = request("feedback.submit", #"{"token":"\#(token)","satisfaction":"satisfied","type":"suggestion","page":"/","message":"one"}"#, id: "w")
+            let writes = try (0..<count(1_000, quick: 100)).map { _ in
+                let (answer, nanoseconds) = try child.call(write)
+                try Answers.requireSuccess(answer, "feedback.submit")
+                return Format.milliseconds(nanoseconds)
+            }
+            addLatencies("feedback.submit one at a time, PostgreSQL (durability full)", writes, p50: .none, p99: .none)
+        } catch {
+            summary.add(Row(workload: "PostgreSQL one at a time", measured: .nan, unit: "ms", target: .none, failure: "\(error)"))
+        }
+    }
+
+    /// Requests from `make(token, n, tag)` piped into each of `sidecars` processes at once (each
+    /// with a user of its own); the rate is all answers over the time until the last one.
+    private func fleet(_ workload: String, server: String, key: String, sidecars: Int, upTo maxPerSidecar: Int,
+                       _ make: @escaping (String, Int, String) -> [String]) -> Row {
+        throughput(workload, target: .none, upTo: maxPerSidecar * sidecars) { total in
+            let perSidecar = max(1, total / sidecars)
+            let database = try freshPostgreSQLDatabase(server)
+            var children: [(Child, String)] = []
+            defer { for (child, _) in children { child.finish() } }
+            for index in 0..<sidecars {
+                let child = try started(["--db", database, "--secret-key-file", key, "--config", cheapHashing])
+                children.append((child, try registerAndLogin(child, email: "fleet\(index)@example.com")))
+            }
+            let batches = children.enumerated().map { index, pair in make(pair.1, perSidecar, "s\(index)") }
+            let results = NSLock()
+            var runs: [Run] = []
+            var failure: (any Error)?
+            let group = DispatchGroup()
+            let start = Clock.now()
+            for (index, (child, _)) in children.enumerated() {
+                group.enter()
+                Thread.detachNewThread { [self] in
+                    defer { group.leave() }
+                    do {
+                        let run = try pipe(child, batches[index])
+                        results.lock(); runs.append(run); results.unlock()
+                    } catch {
+                        results.lock(); failure = error; results.unlock()
+                    }
+                }
+            }
+            group.wait()
+            let elapsed = Clock.now() - start
+            if let failure { throw failure }
+            let errors = runs.reduce(0) { $0 + $1.errors }
+            return Run(count: perSidecar * sidecars, nanoseconds: elapsed, cpuSeconds: nil, errors: errors,
+                       firstError: runs.first { $0.firstError != nil }?.firstError)
+        }
+    }
+
+    /// A new empty database on `server` (through `psql`): its URL.
+    func freshPostgreSQLDatabase(_ server: String) throws -> String {
+        guard let slash = server.lastIndex(of: "/") else { throw BenchError("--postgres needs a URL ending in /dbname") }
+        let name = "toba_bench_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", server, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("psql could not create a database on the server") }
+        return String(server[...slash]) + name
+    }
+}
