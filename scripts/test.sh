@@ -16,7 +16,7 @@ swift test --skip-build --no-parallel
 # Suites that run again on PostgreSQL: every domain's flows, ordering, storage failures and the
 # multi-process invariants. The rest test SQLite files, the transport or the command line, which
 # the engine does not change.
-postgres_suites='EndToEndTests\.(AccountTests|AccountLimitsTests|AccountTakeoverTests|AdminTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommercePaymentTests|CommerceStoreTests|CommerceSubscriptionTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|ExamplesTests|MethodFuzzTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests|VoucherTests)'
+postgres_suites='EndToEndTests\.(AccountTests|AccountLimitsTests|AccountTakeoverTests|AdminTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommercePaymentTests|CommerceStoreTests|CommerceSubscriptionTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|ExamplesTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests|VoucherTests)'
 
 cluster=""
 cleanup() { if [ -n "$cluster" ]; then scripts/pg-cluster.sh stop "$cluster"; fi; }

@@ -242,7 +242,7 @@ public struct AppDatabase: Sendable {
         switch engine {
         case .sqlite(let writer, _):
             if let pool = writer as? DatabasePool {
-                try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+                _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
                 try pool.close()
             } else if let queue = writer as? DatabaseQueue {
                 try queue.close()

@@ -47,7 +47,9 @@ import TobaRPC
     }
 
     struct World {
+        /// The template's directory (its key file) and database (a file there, or a PostgreSQL URL).
         let template: URL
+        let templateDatabase: String
         let tokens: [JSONValue]
         let userIds: [Int64]
         let adminToken: JSONValue
@@ -65,7 +67,8 @@ import TobaRPC
                 ids.append(id)
             }
             #expect(try sidecar.finish() == 0)
-            return World(template: sidecar.directory, tokens: tokens, userIds: ids, adminToken: admin)
+            return World(template: sidecar.directory, templateDatabase: try #require(sidecar.databaseLocation),
+                         tokens: tokens, userIds: ids, adminToken: admin)
         }
 
         /// One random request, or a registration followed at once by a login to the new account
@@ -107,21 +110,32 @@ import TobaRPC
 
         struct Outcome {
             let answers: [Int: JSONValue]
-            let database: URL
+            let database: String
             let overtakes: Int
         }
 
-        /// Runs `requests` on a fresh copy of the template database.
+        /// Runs `requests` on a fresh copy of the template database (a copied file, or on
+        /// PostgreSQL a database made from the template with `CREATE DATABASE … TEMPLATE`).
         func run(_ requests: [Request], pipelined: Bool) throws -> Outcome {
             let directory = try Sidecar.makeDirectory()
-            for name in ["toba.sqlite", "toba.sqlite.key"] {
-                try FileManager.default.copyItem(at: template.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+            let database: String
+            if let server = TestBackend.postgresURL {
+                let copy = try TestBackend.freshDatabase()
+                let name = { (url: String) in String(url[url.index(after: url.lastIndex(of: "/")!)...]) }
+                try TestBackend.psql(server, "DROP DATABASE \(name(copy))")
+                try TestBackend.psql(server, "CREATE DATABASE \(name(copy)) TEMPLATE \(name(templateDatabase))")
+                try FileManager.default.copyItem(at: template.appendingPathComponent("secret.key"), to: directory.appendingPathComponent("secret.key"))
+                database = copy
+            } else {
+                for name in ["toba.sqlite", "toba.sqlite.key"] {
+                    try FileManager.default.copyItem(at: template.appendingPathComponent(name), to: directory.appendingPathComponent(name))
+                }
+                database = directory.appendingPathComponent("toba.sqlite").path
             }
-            let database = directory.appendingPathComponent("toba.sqlite")
             // Pipelined, each preparation also waits a random 0–3 ms, so preparations finish in
             // a shuffled order and every request that may pass another gets the chance to.
             let jitter = pipelined ? ["--test-prepare-jitter-us", "3000"] : []
-            let sidecar = try Sidecar(arguments: ["--db", database.path, "--allow-test-clock"] + jitter,
+            let sidecar = try Sidecar(arguments: ["--db", database, "--allow-test-clock"] + jitter,
                                       config: ArrivalOrderModelTests.config, directory: directory)
             _ = try sidecar.result("system.clock.set", ["now": .string(clock)])
             var answers: [Int: JSONValue] = [:]
@@ -214,8 +228,9 @@ import TobaRPC
         ]
 
         /// Every table's rows as sorted text, random columns masked.
-        static func database(_ file: URL) throws -> [String: [String]] {
-            let queue = try DatabaseQueue(path: file.path)
+        static func database(_ location: String) throws -> [String: [String]] {
+            guard !location.hasPrefix("postgres") else { return try postgreSQLDatabase(location) }
+            let queue = try DatabaseQueue(path: location)
             defer { try? queue.close() }
             return try queue.read { db in
                 var tables: [String: [String]] = [:]
@@ -230,6 +245,21 @@ import TobaRPC
                 }
                 return tables
             }
+        }
+
+        /// The same on PostgreSQL: each row as `row_to_json`, its columns in table order.
+        static func postgreSQLDatabase(_ url: String) throws -> [String: [String]] {
+            var tables: [String: [String]] = [:]
+            for table in try TestBackend.texts(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'") {
+                tables[table] = try TestBackend.texts(url, "SELECT row_to_json(r)::text FROM \"\(table)\" r").map { text in
+                    let row = try JSONParser.parse(Array(text.utf8))
+                    let object = row.objectValue ?? JSONObject()
+                    return object.keys.map { column in
+                        masked.contains("\(table).\(column)") ? "\(column)=*" : "\(column)=\(JSONWriter.string(object[column] ?? .null))"
+                    }.joined(separator: "|")
+                }.sorted()
+            }
+            return tables
         }
     }
 }

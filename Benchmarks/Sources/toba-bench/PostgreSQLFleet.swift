@@ -52,25 +52,25 @@ extension Bench {
                 children.append((child, try registerAndLogin(child, email: "fleet\(index)@example.com")))
             }
             let batches = children.enumerated().map { index, pair in make(pair.1, perSidecar, "s\(index)") }
-            let results = NSLock()
-            var runs: [Run] = []
-            var failure: (any Error)?
+            let collected = Collected()
             let group = DispatchGroup()
             let start = Clock.now()
             for (index, (child, _)) in children.enumerated() {
                 group.enter()
-                Thread.detachNewThread { [self] in
+                let job = PipeJob(child: child, requests: batches[index])
+                Thread.detachNewThread {
                     defer { group.leave() }
                     do {
-                        let run = try pipe(child, batches[index])
-                        results.lock(); runs.append(run); results.unlock()
+                        let run = try job.run()
+                        collected.add(run)
                     } catch {
-                        results.lock(); failure = error; results.unlock()
+                        collected.fail(error)
                     }
                 }
             }
             group.wait()
             let elapsed = Clock.now() - start
+            let (runs, failure) = collected.value
             if let failure { throw failure }
             let errors = runs.reduce(0) { $0 + $1.errors }
             return Run(count: perSidecar * sidecars, nanoseconds: elapsed, cpuSeconds: nil, errors: errors,
@@ -90,5 +90,47 @@ extension Bench {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw BenchError("psql could not create a database on the server") }
         return String(server[...slash]) + name
+    }
+}
+
+/// What the sidecars' reader threads found, under a lock.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var runs: [Run] = []
+    private var failure: (any Error)?
+
+    func add(_ run: Run) {
+        lock.lock(); defer { lock.unlock() }
+        runs.append(run)
+    }
+
+    func fail(_ error: any Error) {
+        lock.lock(); defer { lock.unlock() }
+        failure = error
+    }
+
+    var value: ([Run], (any Error)?) {
+        lock.lock(); defer { lock.unlock() }
+        return (runs, failure)
+    }
+}
+
+/// One sidecar's share of a fleet run, piped from a thread of its own: the same measurement as
+/// `Bench.pipe`. Unchecked `Sendable`: the child is used by this thread alone until it ends.
+private struct PipeJob: @unchecked Sendable {
+    let child: Child
+    let requests: [String]
+
+    func run() throws -> Run {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(requests.count * 96)
+        for line in requests { bytes.append(contentsOf: line.utf8); bytes.append(0x0A) }
+        var answers = Answers()
+        let start = Clock.now()
+        child.sendInBackground(bytes)
+        let end = try child.read(lines: requests.count) { line, _ in answers.check(line) }
+        child.waitForWriter()
+        return Run(count: requests.count, nanoseconds: end - start, cpuSeconds: nil, errors: answers.errors,
+                   firstError: answers.firstError)
     }
 }

@@ -14,6 +14,14 @@ package protocol TransactionalConnection: SQLConnection {
     func releaseSavepoint() throws
     func rollbackToSavepoint() throws
     var isInsideTransaction: Bool { get }
+    /// Whether a savepoint costs a round trip to a server (PostgreSQL): the ordered writer then
+    /// takes a request's savepoint only right before its first statement that may write.
+    var savepointsAreCostly: Bool { get }
+    /// Arms the request savepoint: the next statement that may write first runs `SAVEPOINT`.
+    func deferSavepoint()
+    /// Disarms it: whether the savepoint was taken since `deferSavepoint`, and whether a
+    /// statement failed meanwhile.
+    func settleDeferredSavepoint() -> (taken: Bool, failed: Bool)
 }
 
 package enum TransactionMode: Sendable {

@@ -5,6 +5,10 @@ import Logging
 /// `BEGIN IMMEDIATE`, PostgreSQL `SERIALIZABLE`); each effect runs in its own savepoint, so a
 /// failing request leaves no trace while its neighbours commit. `runGroup` returns only after
 /// `COMMIT` returned, i.e. once the group is durable under the connection's durability setting.
+/// On PostgreSQL, where each savepoint statement is a round trip, a request's savepoint is taken
+/// only before its first statement that may write: a request that only reads costs none. Should a
+/// statement fail before any savepoint (the transaction is then unusable), the group runs again
+/// with a savepoint around every request.
 /// `Answer` is what an effect produces (the executable's pipeline answers); the writer knows
 /// nothing of it.
 ///
@@ -73,8 +77,18 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
         return results
     }
 
+    /// How a group ended once conflicts were resolved.
+    private enum Settled {
+        case committed([Result<Answer, any Error>])
+        case notBegun(any Error)
+        case aborted(any Error)
+    }
+
     private enum Attempt {
         case committed([Result<Answer, any Error>])
+        /// A statement failed before its request's deferred savepoint was taken: nothing
+        /// committed; the group must run again with a savepoint around every request.
+        case needsSavepoints
         /// `BEGIN` failed: no effect ran.
         case notBegun(any Error)
         /// The transaction began but did not commit: every effect's work was rolled back.
@@ -84,19 +98,26 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
     /// Runs the group again while it loses to a concurrent transaction (PostgreSQL), with a
     /// random pause that grows, and once more when the connection was found lost before BEGIN
     /// (nothing ran: a server restarted meanwhile is reconnected to at once).
-    private func attemptResolvingConflicts(_ effects: [Effect]) -> Attempt {
+    private func attemptResolvingConflicts(_ effects: [Effect]) -> Settled {
         var conflicts = 0
         var reconnected = false
+        var savepoints = false
         while true {
-            let outcome = attempt(effects)
+            let outcome = attempt(effects, savepoints: savepoints)
             switch outcome {
+            case .needsSavepoints:
+                savepoints = true
+            case .committed(let results):
+                return .committed(results)
             case .aborted(let error) where StorageFailure.isConflict(error) && conflicts < Self.conflictRetries:
                 conflicts += 1
                 Self.pause(afterConflicts: conflicts)
             case .notBegun(let error) where !reconnected && StorageFailure.classify(error)?.kind == .unavailable:
                 reconnected = true
-            default:
-                return outcome
+            case .notBegun(let error):
+                return .notBegun(error)
+            case .aborted(let error):
+                return .aborted(error)
             }
         }
     }
@@ -106,9 +127,10 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
         usleep(UInt32.random(in: 100...ceiling))
     }
 
-    private func attempt(_ effects: [Effect]) -> Attempt {
+    private func attempt(_ effects: [Effect], savepoints: Bool) -> Attempt {
         let journal = GroupJournal()
         var run = Run()
+        run.savepoints = savepoints
         do {
             try database.withWriterConnection { connection in
                 // Bound here, on the thread that runs the effects.
@@ -127,6 +149,7 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
         } catch {
             let reason = error is GroupAborted ? (run.cause ?? error) : error
             journal.groupAborted()
+            if error is SavepointsNeeded { return .needsSavepoints }
             return run.began ? .aborted(reason) : .notBegun(reason)
         }
         return .committed(run.results)
@@ -135,6 +158,9 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
     private struct Run {
         var results: [Result<Answer, any Error>] = []
         var began = false
+        /// Each request in its own savepoint from its start; otherwise (PostgreSQL's first try) from
+        /// its first statement that may write.
+        var savepoints = true
         /// The error of the effect during which the whole transaction was lost.
         var cause: (any Error)?
     }
@@ -144,8 +170,40 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
     /// costs three statement steps, not three compilations.
     private func apply(_ effects: [Effect], _ connection: any TransactionalConnection, journal: GroupJournal, into run: inout Run) throws {
         run.results.reserveCapacity(effects.count)
+        let lazy = connection.savepointsAreCostly && !run.savepoints
         for effect in effects {
             journal.requestBegan()
+            if lazy {
+                // The savepoint is taken only before the request's first statement that may
+                // write: a request that only reads costs no savepoint round trips.
+                connection.deferSavepoint()
+                do {
+                    let outcome = try effect(connection)
+                    if connection.settleDeferredSavepoint().taken { try connection.releaseSavepoint() }
+                    run.results.append(.success(outcome))
+                } catch {
+                    journal.requestRolledBack()
+                    let savepoint = connection.settleDeferredSavepoint()
+                    guard connection.isInsideTransaction, !StorageFailure.endsTransaction(error) else {
+                        run.cause = error
+                        throw GroupAborted()
+                    }
+                    if savepoint.taken {
+                        do {
+                            try connection.rollbackToSavepoint()
+                            try connection.releaseSavepoint()
+                        } catch {
+                            run.cause = error
+                            throw GroupAborted()
+                        }
+                    } else if savepoint.failed {
+                        // A read failed before any savepoint: the transaction is unusable.
+                        throw SavepointsNeeded()
+                    }
+                    run.results.append(.failure(settled(error, groupSize: 1)))
+                }
+                continue
+            }
             do {
                 try connection.savepoint()
                 let outcome: Answer
@@ -212,3 +270,6 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
 
 /// The group's transaction could not be committed: none of its requests took effect.
 struct GroupAborted: Error {}
+
+/// A statement failed before its request's deferred savepoint: the group runs again with savepoints.
+struct SavepointsNeeded: Error {}

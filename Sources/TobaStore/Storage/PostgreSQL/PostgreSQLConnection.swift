@@ -18,6 +18,10 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
     private(set) var lastInsertedRowID: Int64 = 0
     private(set) var changesCount: Int = 0
     private(set) var isInsideTransaction = false
+    /// The request savepoint is armed: taken before the next statement that may write.
+    private var savepointArmed = false
+    private var savepointTaken = false
+    private var failedStatement = false
 
     init(_ connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -59,6 +63,17 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
         try control("ROLLBACK")
     }
 
+    var savepointsAreCostly: Bool { true }
+
+    func deferSavepoint() {
+        (savepointArmed, savepointTaken, failedStatement) = (true, false, false)
+    }
+
+    func settleDeferredSavepoint() -> (taken: Bool, failed: Bool) {
+        defer { (savepointArmed, savepointTaken, failedStatement) = (false, false, false) }
+        return (savepointTaken, failedStatement)
+    }
+
     func savepoint() throws { try control("SAVEPOINT toba_request") }
     func releaseSavepoint() throws { try control("RELEASE SAVEPOINT toba_request") }
     func rollbackToSavepoint() throws { try control("ROLLBACK TO SAVEPOINT toba_request") }
@@ -96,9 +111,14 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
             }
         }
         let result: PostgresQueryResult
+        if savepointArmed && !savepointTaken && !statement.onlyReads {
+            try control("SAVEPOINT toba_request")
+            savepointTaken = true
+        }
         do {
             result = try connection.query(PostgresQuery(unsafeSQL: statement.text, binds: bindings), logger: logger).wait()
         } catch {
+            failedStatement = true
             throw failed(error)
         }
         if statement.changesRows { changesCount = result.metadata.rows ?? 0 }

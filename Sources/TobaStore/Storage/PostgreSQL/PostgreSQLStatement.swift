@@ -9,6 +9,8 @@ struct PostgreSQLStatement: Sendable {
     let returnsInsertedID: Bool
     /// INSERT, UPDATE, DELETE or MERGE: the command tag's row count is `changesCount`.
     let changesRows: Bool
+    /// A plain `SELECT`: it changes nothing (anything else, a `WITH` included, may).
+    let onlyReads: Bool
 
     /// Tables whose primary key is a serial integer `id` (every catalog table whose `id` column
     /// is an integer).
@@ -57,6 +59,7 @@ struct PostgreSQLStatement: Sendable {
         }
         let verb = Self.firstWord(of: sql)
         changesRows = ["INSERT", "UPDATE", "DELETE", "MERGE"].contains(verb)
+        onlyReads = verb == "SELECT"
         var returns = false
         if verb == "INSERT", let table = Self.insertTarget(sql), Self.serialTables.contains(table),
            !sql.uppercased().contains("RETURNING") {

@@ -63,6 +63,10 @@ public final class SQLiteConnection: SQLConnection, TransactionalConnection, @un
     package func releaseSavepoint() throws { try db.cachedStatement(sql: "RELEASE SAVEPOINT toba_request").execute() }
     package func rollbackToSavepoint() throws { try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT toba_request").execute() }
     package var isInsideTransaction: Bool { db.isInsideTransaction }
+    /// Savepoints are cached statements in the same process: the writer always uses them.
+    package var savepointsAreCostly: Bool { false }
+    package func deferSavepoint() {}
+    package func settleDeferredSavepoint() -> (taken: Bool, failed: Bool) { (false, true) }
 
     /// Binds `arguments`, steps while `row` returns true, and leaves the statement reset.
     private func query(_ sql: String, _ arguments: SQLArguments, _ row: ([String], OpaquePointer) throws -> Bool) throws {
