@@ -76,7 +76,7 @@ let package = Package(
             name: "TobaDomainTests",
             dependencies: [
                 "TobaDomain", "TobaStore", "TobaRPC", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
