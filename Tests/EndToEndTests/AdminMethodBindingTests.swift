@@ -3,10 +3,10 @@ import Testing
 import TobaRPC
 
 /// The method table binds each admin method to the permission `protocol/openrpc.json` names for
-/// it ("Admin `app.codename`: …"); the rule itself (active staff holding it, `has_perm`) is
-/// tested in-process (`AdminRuleTests`). Methods are read from the document, so a new admin
-/// method is covered once it is documented.
-@Suite struct AdminMethodPermissionTests {
+/// it ("Admin `app.codename`: …") and decodes its parameters; the rule itself (active staff
+/// holding it, `has_perm`) is tested in-process (`AdminRuleTests`). Methods are read from the
+/// document, so a new admin method is covered once it is documented.
+@Suite struct AdminMethodBindingTests {
     /// Every documented admin method and the permission its description names.
     static func adminMethods() throws -> [(method: FuzzMethod, permission: String)] {
         let descriptions = try #require(try OpenRPCTests.document()["methods"]?.arrayValue)
@@ -78,5 +78,28 @@ import TobaRPC
         #expect(try shop.sidecar.error("plan.list", ["includeInactive": true, "token": user])["data"]?["permission"] == "subscriptions.view_plan")
         #expect(try shop.sidecar.result("plan.list", ["productId": retired, "includeInactive": true, "token": shop.admin])["items"]?.arrayValue?.count == 1)
         #expect(try shop.sidecar.finish() == 0)
+    }
+
+    @Test func unknownAndMissingParametersAreInvalidParams() throws {
+        let (sidecar, root) = try Sidecar.withAdmin()
+        let unknown = try sidecar.error("group.list", ["token": root, "colour": "red"])
+        #expect(unknown["code"] == -32602)
+        #expect(unknown["data"]?["reason"] == "unknown")
+        #expect(unknown["data"]?["field"] == "colour")
+        let missing = try sidecar.error("admin.user.get", ["token": root])
+        #expect(missing["code"] == -32602)
+        #expect(missing["data"]?["reason"] == "missing")
+        #expect(missing["data"]?["field"] == "userId")
+        // §7: a missing token is Unauthenticated; a token of the wrong type is still Invalid params.
+        let noToken = try sidecar.error("admin.user.list", [:])
+        #expect(noToken["code"] == 1001)
+        #expect(noToken["data"]?["reason"] == "invalid_token")
+        let numberToken = try sidecar.error("admin.user.list", ["token": 42])
+        #expect(numberToken["code"] == -32602)
+        #expect(numberToken["data"]?["field"] == "token")
+        let wrongType = try sidecar.error("admin.user.update", ["token": root, "userId": 1, "groupIds": ["admin"]])
+        #expect(wrongType["data"]?["reason"] == "type")
+        #expect(wrongType["data"]?["field"] == "groupIds")
+        #expect(try sidecar.finish() == 0)
     }
 }
