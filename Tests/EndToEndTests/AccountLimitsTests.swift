@@ -2,8 +2,7 @@ import Foundation
 import Testing
 import TobaRPC
 
-/// Issue 8: the limits of PROTOCOL.md §6 and §8.2 that an outside attack found missing (§8.8's on
-/// voucher guesses: `VoucherClaimTests`, in-process).
+/// Issue 8: the limits of PROTOCOL.md §6, §8.2 and §8.8 that an outside attack found missing.
 @Suite struct AccountLimitsTests {
     static func expectRateLimited(_ error: JSONObject, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(error["code"] == 1005, sourceLocation: sourceLocation)
@@ -87,6 +86,25 @@ import TobaRPC
                                                                   "newPassword": "brand new passphrase"])
         #expect(changed["changed"] == true)
         #expect(try sidecar.finish() == 0)
+    }
+
+    @Test func guessingVoucherCodesIsRateLimitedEvenForAValidCode() throws {
+        let shop = try Shop()
+        _ = try shop.product()
+        _ = try shop.sidecar.result("voucher.create", ["token": shop.admin, "code": "REAL-CODE", "name": "Real", "bound": true, "usage": 5,
+                                                       "validFrom": .string(Shop.start), "validTo": .string(Shop.at(days: 10))])
+        let (_, user) = try shop.user("guesser@example.com")
+        for i in 0..<10 {
+            #expect(try shop.sidecar.error("voucher.claim", ["token": user, "code": .string("GUESS-\(i)")])["code"] == 1003)
+        }
+        Self.expectRateLimited(try shop.sidecar.error("voucher.claim", ["token": user, "code": "GUESS-10"]))
+        Self.expectRateLimited(try shop.sidecar.error("voucher.claim", ["token": user, "code": "real-code"]))
+        // another user is not limited by the first one's guesses
+        let (_, other) = try shop.user("other@example.com")
+        _ = try shop.sidecar.result("voucher.claim", ["token": other, "code": "real-code"])
+        _ = try shop.sidecar.advanceClock(seconds: 301)
+        _ = try shop.sidecar.result("voucher.claim", ["token": user, "code": "real-code"])
+        #expect(try shop.sidecar.finish() == 0)
     }
 
     @Test func aUserHoldsAtMostTenAddresses() throws {
