@@ -65,6 +65,8 @@ let package = Package(
             resources: [.embedInCode("openrpc.json")],
             swiftSettings: strict
         ),
+        // What the in-process and end-to-end tests share: the PostgreSQL pass's server.
+        .target(name: "TobaTestSupport", dependencies: ["TobaRPC"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict),
         .testTarget(
             name: "TobaStoreTests",
@@ -78,15 +80,15 @@ let package = Package(
         .testTarget(
             name: "TobaDomainTests",
             dependencies: [
-                "TobaDomain", "TobaStore", "TobaRPC", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+                "TobaDomain", "TobaStore", "TobaRPC", "TobaTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "toba-register", "TobaRPC",
+                "toba-register", "TobaRPC", "TobaTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

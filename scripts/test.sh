@@ -13,10 +13,11 @@ swift build --build-tests
 echo "== SQLite: the whole suite =="
 swift test --skip-build --no-parallel
 
-# Suites that run again on PostgreSQL: every domain's flows, ordering, storage failures and the
+# Suites that run again on PostgreSQL: every in-process rule test (TestDatabase then opens a fresh
+# PostgreSQL database), every domain's flows through the binary, ordering, connection loss and the
 # multi-process invariants. The rest test SQLite files, the transport or the command line, which
 # the engine does not change.
-postgres_suites='EndToEndTests\.(AccountTests|AccountLimitsTests|AccountTakeoverTests|AdminTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommercePaymentTests|CommerceStoreTests|CommerceSubscriptionTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|ExamplesTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests|VoucherTests)'
+postgres_suites='TobaDomainTests|EndToEndTests\.(AccountLimitsTests|AccountTakeoverTests|AdminMethodBindingTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommerceSmokeTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|ExamplesTests|MultiProcessInvariantTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests)'
 
 cluster=""
 cleanup() { if [ -n "$cluster" ]; then scripts/pg-cluster.sh stop "$cluster"; fi; }

@@ -134,4 +134,19 @@ import TobaRPC
         #expect(try sidecar.result("device.targets", ["token": root, "userId": .number(JSONNumber(userId))])["items"] == [])
         #expect(try sidecar.finish() == 0)
     }
+
+    /// §3: a parameter of the wrong JSON type is -32602, one of the right type but the wrong form a validation error.
+    @Test func aDeviceIdOfTheWrongJSONTypeIsInvalidParams() throws {
+        let sidecar = try Sidecar()
+        let (_, token) = try sidecar.registerAndLogin("phone@example.com")
+        for bad: JSONValue in [true, ["a"], ["k": 1]] {
+            let error = try sidecar.error("device.register", ["token": token, "kind": "gcm", "registrationId": "fcm-1", "deviceId": bad])
+            #expect(error["code"] == -32602)
+            #expect(error["data"]?["reason"] == "type")
+            #expect(error["data"]?["field"] == "deviceId")
+        }
+        let format = try sidecar.error("device.register", ["token": token, "kind": "gcm", "registrationId": "fcm-1", "deviceId": "not hex"])
+        #expect(format["data"]?["reason"] == "invalid_device_id")
+        #expect(try sidecar.finish() == 0)
+    }
 }

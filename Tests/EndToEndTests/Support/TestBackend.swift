@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Synchronization
+import TobaTestSupport
 import TobaRPC
 
 /// The storage the end-to-end tests run the sidecar on. SQLite by default; PostgreSQL when
@@ -9,56 +9,17 @@ import TobaRPC
 /// started on `:memory:` gets a database of its own instead, made fresh from an empty one, so
 /// the same tests run unchanged on both engines. `scripts/test.sh` runs both passes.
 enum TestBackend {
-    static let environment = ProcessInfo.processInfo.environment
-
     /// The server URL when this run is the PostgreSQL pass, else nil.
-    static let postgresURL: String? = {
-        guard environment["TOBA_TEST_BACKEND"]?.lowercased() == "postgres" else { return nil }
-        guard let url = environment["TOBA_TEST_POSTGRES_URL"], !url.isEmpty else {
-            fatalError("TOBA_TEST_BACKEND=postgres needs TOBA_TEST_POSTGRES_URL (see scripts/pg-cluster.sh)")
-        }
-        return url
-    }()
+    static var postgresURL: String? { PostgreSQLTestServer.url }
 
     static var isPostgreSQL: Bool { postgresURL != nil }
 
-    private static let counter = Mutex(0)
+    /// A new, empty database on the test server: its URL. The sidecar migrates it when it starts.
+    static func freshDatabase() throws -> String { try PostgreSQLTestServer.freshDatabase() }
 
-    /// A new, empty database on the test server: its URL (the server's with the database name
-    /// replaced). The sidecar migrates it when it starts.
-    static func freshDatabase() throws -> String {
-        guard let server = postgresURL, let slash = server.lastIndex(of: "/") else {
-            throw TestBackendError("not a PostgreSQL run")
-        }
-        let number = counter.withLock { value in
-            value += 1
-            return value
-        }
-        let name = "toba_e2e_\(getpid())_\(number)"
-        try psql(server, "CREATE DATABASE \(name)")
-        return String(server[...slash]) + name
-    }
-
-    /// Runs one SQL statement through `psql` on `url` and returns what it printed (unaligned,
-    /// tuples only).
+    /// Runs SQL through `psql` on `url` and returns what it printed (unaligned, tuples only).
     @discardableResult
-    static func psql(_ url: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", url, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let complaint = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestBackendError("psql failed: \(String(decoding: complaint, as: UTF8.self))")
-        }
-        return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    static func psql(_ url: String, _ sql: String) throws -> String { try PostgreSQLTestServer.psql(url, sql) }
 
     /// The arguments a sidecar or command runs with on this pass: `--db :memory:` becomes a fresh
     /// PostgreSQL database; a PostgreSQL database gets the key file `directory/secret.key` unless
@@ -98,25 +59,5 @@ enum TestBackend {
     static func integer(_ location: String, _ sql: String) throws -> Int? {
         if location.hasPrefix("postgres") { return Int(try psql(location, sql)) }
         return try SidecarDatabase.read(URL(fileURLWithPath: location)) { db in try Int.fetchOne(db, sql: sql) }
-    }
-}
-
-struct TestBackendError: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) { self.description = description }
-}
-
-/// A JSON value with every object's keys sorted: JSON objects are unordered, and PostgreSQL's
-/// `jsonb` gives a stored object back in its own key order (as Django on PostgreSQL does).
-func keysSorted(_ value: JSONValue?) -> JSONValue? {
-    guard let value else { return nil }
-    switch value {
-    case .object(let object):
-        return .object(JSONObject(object.keys.sorted().map { ($0, keysSorted(object[$0]) ?? .null) }))
-    case .array(let items):
-        return .array(items.map { keysSorted($0) ?? .null })
-    default:
-        return value
     }
 }

@@ -47,7 +47,8 @@ package final class PostgreSQLServer: @unchecked Sendable {
     }
 
     deinit {
-        if let current { _ = current.connection.close() as EventLoopFuture<Void> }
+        // Waited for: PostgresNIO requires a connection to be closed before it goes away.
+        if let current { try? (current.connection.close() as EventLoopFuture<Void>).wait() }
     }
 
     func close() {
@@ -84,7 +85,7 @@ package final class PostgreSQLServer: @unchecked Sendable {
 
     private func drop(_ connection: PostgreSQLConnection, because error: PostgreSQLError) {
         logger.error("lost the connection to PostgreSQL", metadata: ["db": "\(location)", "error": "\(error)"])
-        _ = connection.connection.close() as EventLoopFuture<Void>
+        try? (connection.connection.close() as EventLoopFuture<Void>).wait()
         current = nil
         nextAttempt = DispatchTime.now()
     }
@@ -121,7 +122,7 @@ package final class PostgreSQLServer: @unchecked Sendable {
             // (55P03), which the writer runs again and finally answers `storage_busy`.
             try wrapped.control("SET lock_timeout = \(lockTimeoutMilliseconds)")
         } catch {
-            _ = connection.close() as EventLoopFuture<Void>
+            try? (connection.close() as EventLoopFuture<Void>).wait()
             throw error
         }
         return wrapped

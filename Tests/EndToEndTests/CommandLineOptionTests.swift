@@ -2,11 +2,10 @@ import Foundation
 import Testing
 import TobaRPC
 
-/// The command line (§2), the transport's edge cases (§3) and the test clock (§8.1).
-@Suite struct AuditCommandLineTransportTests {
+/// The command line (§2): options, their environment variables and the settings file, each
+/// refused at start-up when it is not a value the service takes.
+@Suite struct CommandLineOptionTests {
     private static let health = Sidecar.requestLine("system.health", nil, id: "h")
-
-    // MARK: Command line
 
     /// Any positive limit is the operator's choice; only a non-positive one is a bad option.
     @Test func aSmallLineLimitIsAcceptedAndEnforced() throws {
@@ -67,67 +66,6 @@ import TobaRPC
         let error = try sidecar.error("email.confirm", ["key": key])
         #expect(error["code"] == 1006)
         #expect(error["data"]?["reason"] == "confirmation_expired")
-        #expect(try sidecar.finish() == 0)
-    }
-
-    // MARK: Transport decisions
-
-    /// A UTF-8 byte order mark is not JSON (RFC 8259 lets a parser refuse it, as Python, Go, Rust
-    /// and JavaScript parsers do): -32700, and the stream goes on.
-    @Test func aByteOrderMarkIsAParseErrorAndTheStreamGoesOn() throws {
-        var input = Data([0xEF, 0xBB, 0xBF])
-        input.append(Data((Self.health + "\n" + Self.health + "\n").utf8))
-        let run = try Sidecar.run(["--db", ":memory:"], stdin: input)
-        let answers = run.stdout.split(separator: "\n").compactMap { try? JSONParser.parse(Array($0.utf8)) }
-        #expect(answers.count == 2)
-        #expect(answers.contains { $0.errorCode == -32700 && $0["id"] == .null })
-        #expect(answers.contains { $0["result"]?["status"] == "ok" })
-    }
-
-    @Test func twoJSONTextsOnOneLineAreOneParseError() throws {
-        let run = try Sidecar.run(["--db", ":memory:"], stdin: Data((Self.health + " " + Self.health + "\n").utf8))
-        #expect(run.stdout == #"{"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error","data":{"reason":"invalid_json"}},"id":null}"# + "\n")
-    }
-
-    /// `params` may be omitted, but when present JSON-RPC 2.0 wants a structured value: null is
-    /// an Invalid Request, answered with the request's id.
-    @Test func nullParamsAreAnInvalidRequestWithTheID() throws {
-        let line = #"{"jsonrpc":"2.0","method":"system.health","params":null,"id":7}"#
-        let run = try Sidecar.run(["--db", ":memory:"], stdin: Data((line + "\n").utf8))
-        let answer = try JSONParser.parse(Array(run.stdout.utf8.dropLast()))
-        #expect(answer["id"] == 7)
-        #expect(answer.errorCode == -32600)
-        #expect(answer.errorReason == "invalid_params_member")
-    }
-
-    // MARK: Test clock
-
-    /// An advance that would leave the four-digit years is refused as invalid params (it used to
-    /// overflow and kill the process); the service goes on.
-    @Test(arguments: [1e15, -1e15, 1e300, 400_000_000_000])
-    func anAdvanceBeyondTheCalendarIsInvalidParams(_ seconds: Double) throws {
-        let sidecar = try Sidecar()
-        try sidecar.setClock("2030-01-01T00:00:00Z")
-        let error = try sidecar.error("system.clock.advance", ["seconds": .number(try #require(JSONNumber(seconds)))])
-        #expect(error["code"] == -32602)
-        #expect(error["data"]?["field"] == "seconds")
-        #expect(try sidecar.result("system.health")["status"] == "ok")
-        #expect(try sidecar.result("system.clock.advance", ["seconds": 0])["now"] == "2030-01-01T00:00:00.000000Z")
-        #expect(try sidecar.finish() == 0)
-    }
-
-    /// Decisions: `set` takes any RFC 3339 offset and answers in UTC; `advance` takes fractions and
-    /// negative seconds (a clock set back is as useful to a test as one set forward).
-    @Test func theClockTakesOffsetsFractionsAndSteps() throws {
-        let sidecar = try Sidecar()
-        let set = try sidecar.result("system.clock.set", ["now": "2030-01-01T07:00:00+07:00"])
-        #expect(set["now"] == "2030-01-01T00:00:00.000000Z")
-        #expect(try sidecar.result("system.clock.advance", ["seconds": .number(try #require(JSONNumber(text: "0.5")))])["now"] == "2030-01-01T00:00:00.500000Z")
-        #expect(try sidecar.result("system.clock.advance", ["seconds": -3600])["now"] == "2029-12-31T23:00:00.500000Z")
-        let bad = try sidecar.error("system.clock.set", ["now": "tomorrow"])
-        #expect(bad["code"] == -32602)
-        #expect(bad["data"]?["reason"] == "type")
-        #expect(bad["data"]?["field"] == "now")
         #expect(try sidecar.finish() == 0)
     }
 }

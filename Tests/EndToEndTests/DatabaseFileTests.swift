@@ -4,8 +4,9 @@ import Synchronization
 import Testing
 import TobaRPC
 
-/// Durability, several processes on one file, and signals during start-up (PROTOCOL.md §3, §4).
-@Suite struct AuditStorageRuntimeTests {
+/// The database file (PROTOCOL.md §3, §4): the durability it is written with, several processes
+/// sharing it, a start-up waiting for its lock, and a failure of it behind the service's back.
+@Suite struct DatabaseFileTests {
     /// A secret key file made up front, so that processes started together share one key and the
     /// test looks only at the database.
     private static func sharedKey(in directory: URL) throws -> String {
