@@ -1,18 +1,24 @@
 import Foundation
 
 extension AppDatabase {
-    /// Loads a `manage.py dumpdata` export read by `reader`, all-or-nothing (see ``DumpImport``).
+    /// Loads a `manage.py dumpdata` export read by `reader`, all-or-nothing (see ``DumpImport``),
+    /// on the writer's connection in one write transaction.
     package func importDump(
         _ reader: inout DumpArrayReader, progress: (Int64) -> Void = { _ in }
     ) throws -> DumpImportSummary {
-        guard let writer = sqliteWriter else { throw DumpDataError.postgreSQLNotSupported }
-        return try DumpImport.run(writer, reader: &reader, progress: progress)
+        guard !isPostgreSQL else { throw DumpDataError.postgreSQLNotSupported }
+        let dialect = SQLiteDumpDialect()
+        return try withWriterConnection { db in
+            try DumpImport.run(db, dialect: dialect, reader: &reader, progress: progress)
+        }
     }
 
-    /// Writes the database in `manage.py dumpdata --indent 2` form (see ``DumpExport``).
+    /// Writes the database in `manage.py dumpdata --indent 2` form (see ``DumpExport``), read in
+    /// one snapshot.
     package func exportDump(write: ([UInt8]) throws -> Void) throws -> DumpExport.Summary {
-        guard let writer = sqliteWriter else { throw DumpDataError.postgreSQLNotSupported }
-        return try DumpExport.run(writer, write: write)
+        guard !isPostgreSQL else { throw DumpDataError.postgreSQLNotSupported }
+        let dialect = SQLiteDumpDialect()
+        return try read { db in try DumpExport.run(db, dialect: dialect, write: write) }
     }
 }
 
