@@ -6,19 +6,21 @@ extension AppDatabase {
     package func importDump(
         _ reader: inout DumpArrayReader, progress: (Int64) -> Void = { _ in }
     ) throws -> DumpImportSummary {
-        guard !isPostgreSQL else { throw DumpDataError.postgreSQLNotSupported }
-        let dialect = SQLiteDumpDialect()
+        let dialect = dumpDialect
         return try withWriterConnection { db in
             try DumpImport.run(db, dialect: dialect, reader: &reader, progress: progress)
         }
     }
 
     /// Writes the database in `manage.py dumpdata --indent 2` form (see ``DumpExport``), read in
-    /// one snapshot.
+    /// one snapshot (SQLite: a read transaction; PostgreSQL: `REPEATABLE READ READ ONLY`).
     package func exportDump(write: ([UInt8]) throws -> Void) throws -> DumpExport.Summary {
-        guard !isPostgreSQL else { throw DumpDataError.postgreSQLNotSupported }
-        let dialect = SQLiteDumpDialect()
+        let dialect = dumpDialect
         return try read { db in try DumpExport.run(db, dialect: dialect, write: write) }
+    }
+
+    private var dumpDialect: any DumpDialect {
+        isPostgreSQL ? PostgreSQLDumpDialect() : SQLiteDumpDialect()
     }
 }
 
