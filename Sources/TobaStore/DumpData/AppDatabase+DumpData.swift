@@ -1,18 +1,26 @@
 import Foundation
 
 extension AppDatabase {
-    /// Loads a `manage.py dumpdata` export read by `reader`, all-or-nothing (see ``DumpImport``).
+    /// Loads a `manage.py dumpdata` export read by `reader`, all-or-nothing (see ``DumpImport``),
+    /// on the writer's connection in one write transaction.
     package func importDump(
         _ reader: inout DumpArrayReader, progress: (Int64) -> Void = { _ in }
     ) throws -> DumpImportSummary {
-        guard let writer = sqliteWriter else { throw DumpDataError.postgreSQLNotSupported }
-        return try DumpImport.run(writer, reader: &reader, progress: progress)
+        let dialect = dumpDialect
+        return try withWriterConnection { db in
+            try DumpImport.run(db, dialect: dialect, reader: &reader, progress: progress)
+        }
     }
 
-    /// Writes the database in `manage.py dumpdata --indent 2` form (see ``DumpExport``).
+    /// Writes the database in `manage.py dumpdata --indent 2` form (see ``DumpExport``), read in
+    /// one snapshot (SQLite: a read transaction; PostgreSQL: `REPEATABLE READ READ ONLY`).
     package func exportDump(write: ([UInt8]) throws -> Void) throws -> DumpExport.Summary {
-        guard let writer = sqliteWriter else { throw DumpDataError.postgreSQLNotSupported }
-        return try DumpExport.run(writer, write: write)
+        let dialect = dumpDialect
+        return try read { db in try DumpExport.run(db, dialect: dialect, write: write) }
+    }
+
+    private var dumpDialect: any DumpDialect {
+        isPostgreSQL ? PostgreSQLDumpDialect() : SQLiteDumpDialect()
     }
 }
 

@@ -15,9 +15,6 @@ package struct DumpDataError: Error, CustomStringConvertible, Sendable {
         return "element at index \(elementIndex): \(message)"
     }
 
-    /// `import` and `export` on a PostgreSQL database (not built yet).
-    static let postgreSQLNotSupported = DumpDataError("import and export work on SQLite databases only for now")
-
     /// The same error, attributed to element `index` unless it already names one.
     func at(_ index: Int) -> DumpDataError {
         elementIndex == nil ? DumpDataError(message, elementIndex: index) : self

@@ -1,4 +1,3 @@
-import GRDB
 import TobaRPC
 
 /// What an import loaded: the number of objects, and rows per table in dump order.
@@ -16,33 +15,37 @@ package struct DumpImportSummary: Sendable {
 /// its model first appears. Rows `migrate` seeded (content types, permissions, groups, sites) that
 /// tables outside the dump still point to are found again by natural key and follow the dump's ids.
 package enum DumpImport {
+    /// Runs on `db`, which is outside any transaction, in a write transaction of its own.
     /// - Parameter progress: called after each element with the number of bytes read so far.
-    package static func run(
-        _ writer: any DatabaseWriter, reader: inout DumpArrayReader, progress: (Int64) -> Void = { _ in }
+    static func run(
+        _ db: any TransactionalConnection, dialect: any DumpDialect, reader: inout DumpArrayReader,
+        progress: (Int64) -> Void = { _ in }
     ) throws -> DumpImportSummary {
-        try writer.writeWithoutTransaction { db in
-            var summary = DumpImportSummary()
-            try db.inTransaction(.immediate) {
-                var importer = try DumpImporter(db)
-                while let element = try reader.next() {
-                    do {
-                        try importer.insert(element.value)
-                    } catch let error as DumpDataError {
-                        throw error.at(element.index)
-                    }
-                    progress(reader.bytesRead)
+        try db.begin(.write)
+        do {
+            var importer = try DumpImporter(db, dialect: dialect)
+            while let element = try reader.next() {
+                do {
+                    try importer.insert(element.value)
+                } catch let error as DumpDataError {
+                    throw error.at(element.index)
                 }
-                summary = try importer.finish()
-                return .commit
+                progress(reader.bytesRead)
             }
+            let summary = try importer.finish()
+            try dialect.commit(db)
             return summary
+        } catch {
+            try? db.rollback()
+            throw error
         }
     }
 }
 
 /// The work of one import transaction.
 struct DumpImporter {
-    private let db: Database
+    private let db: any SQLConnection
+    private let dialect: any DumpDialect
     private let seeds: DumpSeedKeys
     /// Labels of the models met so far, in order: their tables have been emptied.
     private var held: [String] = []
@@ -53,10 +56,11 @@ struct DumpImporter {
     /// The groups `migrate` seeds and the service gives accounts (registration: `trial`).
     static let serviceGroups = ["admin", "trial", "paid"]
 
-    init(_ db: Database) throws {
+    init(_ db: any SQLConnection, dialect: any DumpDialect) throws {
         self.db = db
-        try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
-        seeds = try DumpSeedKeys.snapshot(db)
+        self.dialect = dialect
+        try dialect.deferForeignKeys(db)
+        seeds = try DumpSeedKeys.snapshot(db, dialect: dialect)
     }
 
     /// Stores one element of the array. Errors name the model and field, never a value.
@@ -94,17 +98,17 @@ struct DumpImporter {
         objects += 1
     }
 
-    /// Remaps what still points at seeded rows, moves the sequences past the imported ids and
-    /// checks every reference; throws (so the transaction rolls back) when one does not resolve.
+    /// Remaps what still points at seeded rows, checks every reference, then moves the sequences
+    /// past the imported ids; throws (so the transaction rolls back) when a reference does not resolve.
     mutating func finish() throws -> DumpImportSummary {
         let heldTables = Set(held.compactMap(DumpModels.model(labelled:)).flatMap(\.tables))
         try seeds.remap(db, heldTables: heldTables)
-        try continueSequences(heldTables)
         if !held.isEmpty {
             // Results kept for retried requests describe the data that was just replaced.
             try db.execute(sql: #"DELETE FROM "toba_idempotency""#)
         }
-        try Self.checkForeignKeys(db)
+        try dialect.checkForeignKeys(db)
+        try dialect.continueSequences(heldTables, db)
         var summary = DumpImportSummary(objects: objects)
         if held.contains("auth.group") {
             let names = Set(try String.fetchAll(db, sql: #"SELECT "name" FROM "auth_group""#))
@@ -123,7 +127,7 @@ struct DumpImporter {
     private mutating func empty(_ model: DumpModel) throws {
         for table in model.tables {
             try db.execute(sql: "DELETE FROM \"\(table)\"")
-            try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = ?", arguments: [table])
+            try dialect.emptied(table, db)
         }
         held.append(model.label)
     }
@@ -154,9 +158,10 @@ struct DumpImporter {
 
     private func run(_ label: String, sql: String, _ values: [SQLValue]) throws {
         do {
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values.map(\.databaseValue)))
-        } catch let error as DatabaseError {
-            throw DumpDataError("\(label): \(error.message ?? "the database refused the row")")
+            try db.execute(sql: sql, arguments: SQLArguments(values))
+        } catch {
+            guard let refusal = dialect.refusal(error) else { throw error }
+            throw DumpDataError("\(label): \(refusal)")
         }
     }
 
@@ -174,39 +179,5 @@ struct DumpImporter {
         if field.column.nullable { return .null }
         if field.column.kind == .text { return .text("") }
         throw DumpDataError("\(model.label): field `\(field.name)` is missing")
-    }
-
-    // MARK: - Finishing
-
-    /// Each AUTOINCREMENT counter of a table the dump holds continues after its largest id.
-    private func continueSequences(_ heldTables: Set<String>) throws {
-        let counted = try String.fetchAll(db, sql: """
-            SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'
-            """)
-        for table in counted where heldTables.contains(table) {
-            let key = SchemaCatalog.tables[table]?.primaryKey ?? "id"
-            try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = ?", arguments: [table])
-            try db.execute(sql: """
-                INSERT INTO sqlite_sequence (name, seq) SELECT ?, MAX("\(key)") FROM "\(table)" HAVING MAX("\(key)") IS NOT NULL
-                """, arguments: [table])
-        }
-    }
-
-    /// Names the first references that do not resolve (at most five) and fails.
-    static func checkForeignKeys(_ db: Database) throws {
-        let broken = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
-        guard !broken.isEmpty else { return }
-        let described = try broken.prefix(5).map { row -> String in
-            let table: String = row["table"]
-            let parent: String = row["parent"]
-            let column = try String.fetchOne(db, sql: #"SELECT "from" FROM pragma_foreign_key_list(?) WHERE id = ?"#,
-                                             arguments: [table, row["fkid"] as Int64?]) ?? "?"
-            // The rowid is the primary key of tables keyed by an integer; others are not named.
-            let integerKey = SchemaCatalog.tables[table].flatMap { $0[column: $0.primaryKey] }?.kind == .integer
-            let which = integerKey ? " of row \((row["rowid"] as Int64?).map(String.init) ?? "?")" : ""
-            return "\(table).\(column)\(which) refers to a missing \(parent) row"
-        }
-        let more = broken.count > 5 ? " (and \(broken.count - 5) more)" : ""
-        throw DumpDataError("references that do not resolve: " + described.joined(separator: "; ") + more)
     }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// The rows `migrate` seeds (content types, permissions, groups, sites) by natural key, as they
 /// were before an import. When the dump replaces one of these tables, rows of tables the dump
 /// does not hold that pointed at a seeded row are made to point at the dump's row with the same
@@ -22,26 +20,29 @@ struct DumpSeedKeys {
         "auth_group_permissions", "users_user_groups", "users_user_user_permissions", "socialaccount_socialapp_sites",
     ]
 
+    let dialect: any DumpDialect
+
     /// Records the natural key of every seeded row (in a temporary table of this transaction).
-    static func snapshot(_ db: Database) throws -> DumpSeedKeys {
-        try db.execute(sql: """
-            DROP TABLE IF EXISTS temp."dump_seed_keys";
-            CREATE TEMP TABLE "dump_seed_keys" ("tbl" TEXT NOT NULL, "id" INTEGER NOT NULL, "key" TEXT NOT NULL);
-            DROP TABLE IF EXISTS temp."dump_id_map";
-            CREATE TEMP TABLE "dump_id_map" ("old" INTEGER PRIMARY KEY, "new" INTEGER);
-            """)
+    static func snapshot(_ db: any SQLConnection, dialect: any DumpDialect) throws -> DumpSeedKeys {
+        try dialect.createTemporaryTable("dump_seed_keys", columns: #""tbl" TEXT NOT NULL, "id" INTEGER NOT NULL, "key" TEXT NOT NULL"#, db)
+        try dialect.createTemporaryTable("dump_id_map", columns: #""old" INTEGER PRIMARY KEY, "new" INTEGER"#, db)
         for seeded in seededTables {
-            try db.execute(sql: #"INSERT INTO "dump_seed_keys" SELECT ?, "id", "key" FROM ("# + seeded.keys + ")",
-                           arguments: [seeded.table])
+            try db.execute(sql: """
+                INSERT INTO "dump_seed_keys" ("tbl", "id", "key") SELECT '\(seeded.table)', s."id", s."key" FROM (\(seeded.keys)) s
+                """)
         }
-        return DumpSeedKeys()
+        return DumpSeedKeys(dialect: dialect)
     }
 
     /// For each seeded table the dump replaced, points the rows of tables it did not replace at
     /// the dump's ids. A link to a seeded row the dump lacks is dropped; any other such reference
     /// fails the import.
-    func remap(_ db: Database, heldTables: Set<String>) throws {
-        defer { try? db.execute(sql: #"DROP TABLE IF EXISTS temp."dump_seed_keys"; DROP TABLE IF EXISTS temp."dump_id_map""#) }
+    func remap(_ db: any SQLConnection, heldTables: Set<String>) throws {
+        defer {
+            try? dialect.dropTemporaryTable("dump_seed_keys", db)
+            try? dialect.dropTemporaryTable("dump_id_map", db)
+        }
+        let foreignKeys = try dialect.foreignKeys(db)
         for seeded in Self.seededTables where heldTables.contains(seeded.table) {
             // old id → new id by natural key; `new` is NULL when the dump has no row with that key.
             try db.execute(sql: #"DELETE FROM "dump_id_map""#)
@@ -50,13 +51,13 @@ struct DumpSeedKeys {
                 SELECT o."id", n."id" FROM "dump_seed_keys" o LEFT JOIN (\(seeded.keys)) n ON n."key" = o."key"
                 WHERE o."tbl" = ?
                 """, arguments: [seeded.table])
-            for reference in try Self.references(to: seeded.table, db) where !heldTables.contains(reference.table) {
+            for reference in foreignKeys where reference.parent == seeded.table && !heldTables.contains(reference.table) {
                 try remap(reference.table, reference.column, pointingAt: seeded.table, db)
             }
         }
     }
 
-    private func remap(_ table: String, _ column: String, pointingAt seeded: String, _ db: Database) throws {
+    private func remap(_ table: String, _ column: String, pointingAt seeded: String, _ db: any SQLConnection) throws {
         let gone = #"SELECT "old" FROM "dump_id_map" WHERE "new" IS NULL"#
         if Self.linkTables.contains(table) {
             try db.execute(sql: "DELETE FROM \"\(table)\" WHERE \"\(column)\" IN (\(gone))")
@@ -66,18 +67,8 @@ struct DumpSeedKeys {
         // Through negative values, so that swapping two ids never meets a unique key half-way.
         try db.execute(sql: """
             UPDATE "\(table)" SET "\(column)" = -(SELECT "new" FROM "dump_id_map" WHERE "old" = "\(table)"."\(column)")
-            WHERE "\(column)" IN (SELECT "old" FROM "dump_id_map" WHERE "new" IS NOT NULL AND "new" <> "old");
-            UPDATE "\(table)" SET "\(column)" = -"\(column)" WHERE "\(column)" < 0;
+            WHERE "\(column)" IN (SELECT "old" FROM "dump_id_map" WHERE "new" IS NOT NULL AND "new" <> "old")
             """)
-    }
-
-    /// Every (table, column) with a foreign key to `table`.
-    private static func references(to table: String, _ db: Database) throws -> [(table: String, column: String)] {
-        try Row.fetchAll(db, sql: """
-            SELECT m."name" AS "table", f."from" AS "column"
-            FROM sqlite_master m JOIN pragma_foreign_key_list(m."name") f
-            WHERE m."type" = 'table' AND f."table" = ?
-            ORDER BY m."name", f."from"
-            """, arguments: [table]).map { ($0["table"], $0["column"]) }
+        try db.execute(sql: "UPDATE \"\(table)\" SET \"\(column)\" = -\"\(column)\" WHERE \"\(column)\" < 0")
     }
 }

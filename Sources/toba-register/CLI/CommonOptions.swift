@@ -33,13 +33,6 @@ struct CommonOptions: ParsableArguments {
         return (try? PostgreSQLLocation(url: databasePath).description) ?? "postgres://…"
     }
 
-    /// `import` and `export` work on SQLite only for now: they refuse a PostgreSQL URL clearly
-    /// instead of opening a file of that name. The URL is not repeated: it may hold a password.
-    func refusePostgreSQL(command: String) throws {
-        guard isPostgreSQL else { return }
-        throw StartupFailure("\(command) works on SQLite databases only for now; PostgreSQL (--db postgres://…) is not supported yet")
-    }
-
     /// Opens (creating and migrating) the database, or fails the start with a clear message.
     func openDatabase(_ settings: Settings, logger: Logger) throws -> AppDatabase {
         do {

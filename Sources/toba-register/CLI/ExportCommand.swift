@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TobaDomain
 import TobaStore
 
 /// `toba-register export --db PATH [FILE]`: writes the database as `manage.py dumpdata --indent 2`
@@ -20,18 +21,8 @@ struct ExportCommand: AsyncParsableCommand {
     var file: String?
 
     func run() async throws {
-        try options.refusePostgreSQL(command: "export")
         let settings = try options.loadSettings()
-        let path = options.databasePath
-        guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else {
-            throw StartupFailure("there is no database at \(path)")
-        }
-        let database: AppDatabase
-        do {
-            database = try AppDatabase.open(path: path, durability: settings.durability)
-        } catch {
-            throw StartupFailure("cannot open the database \(path): \(error)")
-        }
+        let database = try openDatabase(settings)
         defer { try? database.close() }
         let summary: DumpExport.Summary
         if let file {
@@ -50,6 +41,21 @@ struct ExportCommand: AsyncParsableCommand {
             text += "  " + model.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(rows)\n"
         }
         DumpCommand.writeError(text)
+    }
+
+    /// A PostgreSQL database as every command opens it; a SQLite file only when it exists (an
+    /// export never creates one).
+    private func openDatabase(_ settings: Settings) throws -> AppDatabase {
+        if options.isPostgreSQL { return try options.openDatabase(settings, logger: try options.makeLogger()) }
+        let path = options.databasePath
+        guard path == ":memory:" || FileManager.default.fileExists(atPath: path) else {
+            throw StartupFailure("there is no database at \(path)")
+        }
+        do {
+            return try AppDatabase.open(path: path, durability: settings.durability)
+        } catch {
+            throw StartupFailure("cannot open the database \(path): \(error)")
+        }
     }
 
     /// Writes next to `file` with mode 0600, then renames: a failed export leaves no half file.

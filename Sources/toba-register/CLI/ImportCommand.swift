@@ -21,7 +21,6 @@ struct ImportCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        try options.refusePostgreSQL(command: "import")
         let logger = try options.makeLogger()
         let settings = try options.loadSettings()
         let handle: FileHandle
