@@ -83,15 +83,4 @@ import TobaRPC
         let stderr = try refused(String(text.prefix(text.count - 40)), into: file, directory)
         #expect(stderr.contains("the file ends inside this element"), "\(stderr)")
     }
-
-    @Test func postgreSQLIsRefusedWithoutShowingTheURL() throws {
-        let directory = try Sidecar.makeDirectory()
-        let dump = try Sidecar.writeFile("[]", named: "empty.json", in: directory)
-        for arguments in [["import", "--db", "postgres://u:hunter2@db/toba", dump], ["export", "--db", "postgresql://u:hunter2@db/toba"]] {
-            let run = try Sidecar.run(arguments, directory: directory)
-            #expect(run.status == 1)
-            #expect(run.stderr.contains("PostgreSQL"), "\(run.stderr)")
-            #expect(!run.stderr.contains("hunter2"))
-        }
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TobaRPC
+import TobaTestSupport
 
 /// `import` and `export` on PostgreSQL (PROTOCOL.md §2, §10) behave as on SQLite: the same
 /// fixture gives the same export (JSON fields aside, whose keys `jsonb` orders its own way), a

@@ -19,6 +19,18 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "no file was created")
     }
 
+    @Test func importAndExportStopTheSameWay() throws {
+        let directory = try Sidecar.makeDirectory()
+        let dump = try Sidecar.writeFile("[]", named: "empty.json", in: directory)
+        for arguments in [["import", "--db", Self.url, dump], ["export", "--db", Self.url]] {
+            let run = try Sidecar.run(arguments, directory: directory)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("postgres://toba@127.0.0.1:1/toba"), "\(run.stderr)")
+            #expect(!run.stderr.contains("hunter2"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["empty.json"])
+    }
+
     @Test func aMalformedURLIsRefusedWithoutRepeatingIt() throws {
         let run = try Sidecar.run(["migrate", "--db", "postgres://toba:hunter2-secret@db.example:99999/toba"])
         #expect(run.status == 1)

@@ -12,8 +12,10 @@ package enum PostgreSQLSchema {
     package enum Outcome: Sendable, Equatable {
         /// None of the schema's Django tables existed: every table was created.
         case created
-        /// The tables existed (made by Django or by an earlier run) and match the schema.
+        /// The tables existed (made by Django) and match the schema: adopted and seeded.
         case adopted
+        /// This migration was applied before: only checked (and our own missing tables made).
+        case upToDate
     }
 
     /// The name `toba_register`'s migration is recorded under in `django_migrations`: the
@@ -37,6 +39,7 @@ package enum PostgreSQLSchema {
     package static func migrate(_ db: any SQLConnection, seed: (any SQLConnection) throws -> Void) throws -> Outcome {
         let comparison = SchemaComparison(found: try existingColumns(db))
         guard comparison.refusals.isEmpty else { throw PostgreSQLSchemaError(mismatches: comparison.refusals) }
+        let migratedBefore = try isRecorded(db)
 
         let absent = Set(comparison.absentTables)
         let missing = tables.filter { absent.contains($0.name) }
@@ -48,10 +51,21 @@ package enum PostgreSQLSchema {
                 try record(db, app: migration.app, name: migration.name)
             }
         }
+        guard !migratedBefore else { return .upToDate }
+        // Seeded once, when the schema is created or adopted: later the operator's rows (a
+        // dump imported without some seed rows, a group deleted) stay as they are, as on SQLite.
         try record(db, app: DjangoMigrations.tobaApp, name: tobaMigration)
         try seed(db)
         try resetSequences(db)
         return comparison.isFresh ? .created : .adopted
+    }
+
+    /// Whether `toba_register 0001_initial` is already recorded (`django_migrations` may not exist yet).
+    private static func isRecorded(_ db: any SQLConnection) throws -> Bool {
+        let table = try String.fetchOne(db, sql: "SELECT to_regclass('django_migrations')::text")
+        guard table != nil else { return false }
+        return try Bool.fetchOne(db, sql: #"SELECT EXISTS (SELECT 1 FROM "django_migrations" WHERE "app" = ? AND "name" = ?)"#,
+                                 arguments: [DjangoMigrations.tobaApp, tobaMigration]) ?? false
     }
 
     /// One statement per table with an identity, each moving its sequence past the table's highest
