@@ -65,9 +65,7 @@ import TobaRPC
         #expect(subscription["updatedAt"] == .string(lapsed))
         #expect(try shop.groups(user) == ["trial"])
         #expect(try shop.sidecar.finish() == 0)
-        let keys = try SidecarDatabase.read(shop.sidecar.directory.appendingPathComponent("toba.sqlite")) { db in
-            try String.fetchAll(db, sql: "SELECT key FROM toba_idempotency")
-        }
+        let keys = try TestBackend.texts(try #require(shop.sidecar.databaseLocation), "SELECT key FROM toba_idempotency")
         #expect(keys == ["new"])
     }
 }
