@@ -55,7 +55,7 @@ import TobaStore
             try work()
             return false
         } catch let error as DomainError {
-            return error.reason == "rate_limited" && error.details["retryAfterSeconds"] != nil
+            return error.reason == .rateLimited && error.details["retryAfterSeconds"] != nil
         } catch {
             return false
         }

@@ -25,9 +25,9 @@ extension Accounts {
     public func addEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_emailaddress WHERE user_id = ?", arguments: [user.id]) ?? 0
-        guard count < Self.maxAddressesPerUser else { throw DomainError.validation("too_many_addresses", field: "email") }
+        guard count < Self.maxAddressesPerUser else { throw DomainError(.tooManyAddresses, field: "email") }
         try releaseUnconfirmedAddress(db, email: email, keeping: user.id)
-        if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
+        if try emailTaken(db, email) { throw DomainError(.emailTaken) }
         try db.execute(sql: "INSERT INTO account_emailaddress (email, verified, \"primary\", user_id) VALUES (?, 0, 0, ?)",
                        arguments: [email, user.id])
         let id = db.lastInsertedRowID
@@ -41,7 +41,7 @@ extension Accounts {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])
         else { throw DomainError.notFound("email address") }
-        guard try row.read("verified", as: Bool.self) else { throw DomainError.validation("email_not_verified", field: "email") }
+        guard try row.read("verified", as: Bool.self) else { throw DomainError(.emailNotVerified, field: "email") }
         try db.execute(sql: "UPDATE account_emailaddress SET \"primary\" = (id = ?) WHERE user_id = ?", arguments: [try row.read("id", as: Int64.self), user.id])
         try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, user.id])
         return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: try row.read("id", as: Int64.self)) ?? .null,
@@ -54,7 +54,7 @@ extension Accounts {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, \"primary\" FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])
         else { throw DomainError.notFound("email address") }
-        guard !(try row.read("primary", as: Bool.self)) else { throw DomainError.conflict("cannot_remove_primary") }
+        guard !(try row.read("primary", as: Bool.self)) else { throw DomainError(.cannotRemovePrimary) }
         try db.execute(sql: "DELETE FROM account_emailconfirmation WHERE email_address_id = ?", arguments: [try row.read("id", as: Int64.self)])
         try db.execute(sql: "DELETE FROM account_emailaddress WHERE id = ?", arguments: [try row.read("id", as: Int64.self)])
         return ["removed": true, "email": .string(email)]

@@ -30,11 +30,11 @@ extension Accounts {
     /// Sets the password when the token holds, and revokes every session of the user.
     public func resetPassword(uid: String, token: String, newPassword: PreparedPassword, _ db: any SQLConnection) throws -> JSONValue {
         guard let id = PasswordResetTokens.userId(fromUid: uid), let user = try resetUser(db, id: id) else {
-            throw DomainError(.unauthenticated, "invalid_token")
+            throw DomainError(.invalidToken)
         }
         switch resetTokens.check(token, for: user, now: clock.now()) {
-        case .invalid: throw DomainError(.unauthenticated, "invalid_token")
-        case .expired: throw DomainError.expired("token_expired")
+        case .invalid: throw DomainError(.invalidToken)
+        case .expired: throw DomainError(.tokenExpired)
         case .valid: break
         }
         try checkNewPassword(newPassword, db, userId: id)
@@ -48,7 +48,7 @@ extension Accounts {
         do {
             try rules.check(new.password, attributes: try passwordAttributes(db, userId: userId))
         } catch let error as DomainError where error.kind == .validation {
-            throw DomainError.validation(error.reason, field: "newPassword")
+            throw DomainError(error.reason, field: "newPassword")
         }
     }
 
@@ -79,7 +79,7 @@ extension Accounts {
         let stored = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id])
         guard confirm(check, stored: stored) else {
             limiter.recordFailure(key, limit: settings.passwordCheckPerUser, now: now)
-            throw DomainError(.unauthenticated, "invalid_credentials", ["field": .string(field)])
+            throw DomainError(.invalidCredentials, field: field)
         }
         limiter.reset(key)
     }

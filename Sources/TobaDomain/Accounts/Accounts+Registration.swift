@@ -50,7 +50,7 @@ extension Accounts {
     public func register(_ prepared: PreparedRegistration, _ db: any SQLConnection) throws -> JSONValue {
         let r = prepared.registration
         try releaseUnconfirmedAddress(db, email: r.email)
-        if try emailTaken(db, r.email) { throw DomainError.conflict("email_taken") }
+        if try emailTaken(db, r.email) { throw DomainError(.emailTaken) }
         if let categoryId = r.categoryId,
            try Bool.fetchOne(db, sql: "SELECT 1 FROM users_category WHERE id = ?", arguments: [categoryId]) != true {
             throw DomainError.notFound("category")
@@ -79,7 +79,7 @@ extension Accounts {
         if try row.read("verified", as: Bool.self) { return result }
         let sent = try row.read("sent", as: Timestamp?.self) ?? row.read("created", as: Timestamp.self)
         guard clock.now() < sent.adding(days: settings.confirmationExpireDays) else {
-            throw DomainError.expired("confirmation_expired")
+            throw DomainError(.confirmationExpired)
         }
         let hasPrimary = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = 1)
@@ -123,7 +123,7 @@ extension Accounts {
         try rules.check(password, attributes: passwordAttributes(email: email, firstName: "", lastName: ""))
         let hash = hasher.hash(password)
         return try database.write { db in
-            if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
+            if try emailTaken(db, email) { throw DomainError(.emailTaken) }
             return try insertUser(db, email: email, passwordHash: hash, superuser: true, verified: true, group: "admin").userId
         }
     }

@@ -20,16 +20,16 @@ public struct PasswordRules: Sendable {
     /// - Parameter attributes: the email's local part, first and last name (empty ones skipped).
     public func check(_ password: String, attributes: [String]) throws(DomainError) {
         if Self.tooSimilar(password, attributes: attributes) {
-            throw DomainError.validation("password_too_similar", field: "password")
+            throw DomainError(.passwordTooSimilar, field: "password")
         }
         if password.count < Self.minimumLength {
-            throw DomainError.validation("password_too_short", field: "password")
+            throw DomainError(.passwordTooShort, field: "password")
         }
         if CommonPasswords.all.contains(password.lowercased().trimmingCharacters(in: .whitespaces)) {
-            throw DomainError.validation("password_too_common", field: "password")
+            throw DomainError(.passwordTooCommon, field: "password")
         }
         if password.allSatisfy(\.isNumber) {
-            throw DomainError.validation("password_entirely_numeric", field: "password")
+            throw DomainError(.passwordEntirelyNumeric, field: "password")
         }
     }
 

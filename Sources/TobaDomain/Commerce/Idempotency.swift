@@ -25,7 +25,7 @@ public enum Idempotency {
             """, arguments: [key, method, userId ?? 0]) {
             let created: Timestamp = try stored.read("created_at")
             if now.microseconds - created.microseconds < windowSeconds * 1_000_000 {
-                guard try stored.read("params_hash", as: String.self) == hash else { throw DomainError.conflict("idempotency_mismatch") }
+                guard try stored.read("params_hash", as: String.self) == hash else { throw DomainError(.idempotencyMismatch) }
                 let text: String = try stored.read("result")
                 return try JSONParser.parse(Array(text.utf8))
             }

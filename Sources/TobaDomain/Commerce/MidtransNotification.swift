@@ -14,7 +14,9 @@ public struct MidtransNotification: Sendable {
 
     /// A required field is missing (`missing`) or neither a string nor a number (`type`).
     public struct Invalid: Error, Sendable {
-        public let reason: String
+        public enum Problem: Sendable { case missing, notTextOrNumber }
+
+        public let problem: Problem
         public let field: String
     }
 
@@ -23,8 +25,8 @@ public struct MidtransNotification: Sendable {
             switch body[name] {
             case .string(let text)?: return text
             case .number(let number)?: return number.text
-            case nil, .null?: throw Invalid(reason: "missing", field: name)
-            default: throw Invalid(reason: "type", field: name)
+            case nil, .null?: throw Invalid(problem: .missing, field: name)
+            default: throw Invalid(problem: .notTextOrNumber, field: name)
             }
         }
         self.body = body

@@ -14,9 +14,9 @@ extension Payments {
     ///   (1001) for a bad signature, or a `transaction_status` that disagrees with the signed
     ///   `status_code` (`MidtransNotification.isConsistent`).
     public func verify(_ notification: MidtransNotification) throws {
-        guard let serverKey = settings.paymentServerKey else { throw DomainError(.unavailable, "not_configured") }
+        guard let serverKey = settings.paymentServerKey else { throw DomainError(.notConfigured) }
         guard notification.hasValidSignature(serverKey: serverKey), notification.isConsistent else {
-            throw DomainError(.unauthenticated, "invalid_signature")
+            throw DomainError(.invalidSignature)
         }
     }
 
@@ -40,7 +40,7 @@ extension Payments {
             throw StoredValueError(table: "payments_product", column: "transaction_details", expected: "a JSON object")
         }
         guard let amount = details["grossAmount"]?.int64Value, notification.wholeAmount == amount else {
-            throw DomainError.conflict("amount_mismatch")
+            throw DomainError(.amountMismatch)
         }
         let current: String = try row.read("transaction_status")
         let alreadyRenewed = details["renewedAt"] != nil

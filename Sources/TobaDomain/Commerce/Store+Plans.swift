@@ -52,7 +52,7 @@ extension Store {
     public func createPlan(_ db: any SQLConnection, admin: AuthUser, _ input: PlanInput) throws -> JSONValue {
         try input.validate(db)
         guard let productId = input.productId, let name = input.name, let price = input.price, let days = input.periodDays else {
-            throw DomainError.validation("value_required", field: "name")
+            throw DomainError(.valueRequired, field: "name")
         }
         try db.execute(sql: """
             INSERT INTO subscriptions_plan (name, description, price, period_days, extra_data, product_id) VALUES (?, ?, ?, ?, ?, ?)

@@ -47,7 +47,7 @@ public final class Store: Sendable {
     /// `product.create`: `{product}`. Text columns default to empty, `isActive` to true.
     public func createProduct(_ db: any SQLConnection, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
         try input.validate()
-        guard let name = input.name else { throw DomainError.validation("value_required", field: "name") }
+        guard let name = input.name else { throw DomainError(.valueRequired, field: "name") }
         try db.execute(sql: """
             INSERT INTO store_product (name, description, app_link, extra_data, landing_link, is_active, nickname)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -91,11 +91,11 @@ public final class Store: Sendable {
             guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
                 throw DomainError.notFound("product")
             }
-            guard active else { throw DomainError.conflict("product_inactive") }
+            guard active else { throw DomainError(.productInactive) }
             return productId
         }
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM store_product WHERE is_active = 1 ORDER BY id LIMIT 2")
-        guard ids.count == 1, let only = ids.first else { throw DomainError.validation("product_required", field: "productId") }
+        guard ids.count == 1, let only = ids.first else { throw DomainError(.productRequired, field: "productId") }
         return only
     }
 }

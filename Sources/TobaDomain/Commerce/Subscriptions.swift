@@ -33,7 +33,7 @@ public final class Subscriptions: Sendable {
         let id: String = try row.read("id")
         switch try row.read("status", as: String.self) {
         case "expired":
-            throw DomainError.expired("subscription_expired")
+            throw DomainError(.subscriptionExpired)
         case "canceled":
             break
         default:

@@ -9,44 +9,42 @@ public struct DomainError: Error, Sendable, Equatable {
         case storage
     }
 
-    public let kind: Kind
-    public let reason: String
+    public let reason: Reason
     /// Extra members of the error's `data` (`field`, `permission`, `retryAfterSeconds`, …).
     public let details: JSONObject
 
-    public init(_ kind: Kind, _ reason: String, _ details: JSONObject = JSONObject()) {
-        self.kind = kind
+    /// Each reason belongs to one kind (`Reason.kind`).
+    public var kind: Kind { reason.kind }
+
+    public init(_ reason: Reason, _ details: JSONObject = JSONObject()) {
         self.reason = reason
         self.details = details
     }
 
-    public static func validation(_ reason: String, field: String? = nil) -> DomainError {
-        DomainError(.validation, reason, field.map { ["field": .string($0)] } ?? JSONObject())
+    /// `reason` naming the parameter at fault.
+    public init(_ reason: Reason, field: String) {
+        self.init(reason, ["field": .string(field)])
     }
 
     public static func notFound(_ what: String) -> DomainError {
-        DomainError(.notFound, "not_found", ["object": .string(what)])
+        DomainError(.notFound, ["object": .string(what)])
     }
 
-    public static let invalidToken = DomainError(.unauthenticated, "invalid_token")
-    public static let sessionRevoked = DomainError(.unauthenticated, "session_revoked")
-    public static let invalidCredentials = DomainError(.unauthenticated, "invalid_credentials")
-    public static let accountInactive = DomainError(.unauthenticated, "account_inactive")
+    public static let invalidToken = DomainError(.invalidToken)
+    public static let sessionRevoked = DomainError(.sessionRevoked)
+    public static let invalidCredentials = DomainError(.invalidCredentials)
+    public static let accountInactive = DomainError(.accountInactive)
 
     public static func permissionDenied(_ permission: String) -> DomainError {
-        DomainError(.forbidden, "permission_denied", ["permission": .string(permission)])
+        DomainError(.permissionDenied, ["permission": .string(permission)])
     }
-
-    public static func conflict(_ reason: String) -> DomainError { DomainError(.conflict, reason) }
 
     public static func rateLimited(retryAfterSeconds: Int64) -> DomainError {
-        DomainError(.rateLimited, "rate_limited", ["retryAfterSeconds": .number(JSONNumber(retryAfterSeconds))])
+        DomainError(.rateLimited, ["retryAfterSeconds": .number(JSONNumber(retryAfterSeconds))])
     }
 
-    public static func expired(_ reason: String) -> DomainError { DomainError(.expired, reason) }
-
-    /// 1008: `storage_busy`, `storage_full`, `storage_unavailable` or `storage_error`.
-    public static func storage(_ reason: String, retryAfterSeconds: Int64? = nil) -> DomainError {
-        DomainError(.storage, reason, retryAfterSeconds.map { ["retryAfterSeconds": .number(JSONNumber($0))] } ?? JSONObject())
+    /// 1008: `storage_busy`, `storage_full` or `storage_error`.
+    public static func storage(_ reason: Reason, retryAfterSeconds: Int64? = nil) -> DomainError {
+        DomainError(reason, retryAfterSeconds.map { ["retryAfterSeconds": .number(JSONNumber($0))] } ?? JSONObject())
     }
 }

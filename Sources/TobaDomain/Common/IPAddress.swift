@@ -47,7 +47,7 @@ public struct IPAddress: Sendable, Equatable {
     /// be an address, else 1000 `ip_invalid`.
     public static func parameter(_ raw: String?, field: String = "ipAddress") throws(DomainError) -> IPAddress? {
         guard let text = raw?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard let address = IPAddress(text) else { throw DomainError.validation("ip_invalid", field: field) }
+        guard let address = IPAddress(text) else { throw DomainError(.ipInvalid, field: field) }
         return address
     }
 

@@ -9,7 +9,7 @@ public struct PageRequest: Sendable {
 
     public init(limit: Int?, cursor: String?) throws(DomainError) {
         let limit = limit ?? 50
-        guard (1...500).contains(limit) else { throw DomainError.validation("invalid_limit", field: "limit") }
+        guard (1...500).contains(limit) else { throw DomainError(.invalidLimit, field: "limit") }
         self.limit = limit
         self.cursor = cursor
     }
@@ -56,7 +56,7 @@ public enum Page {
         var args = arguments
         if let cursor = page.cursor {
             guard let (sortValue, keyValue) = decode(cursor) else {
-                throw DomainError.validation("invalid_cursor", field: "cursor")
+                throw DomainError(.invalidCursor, field: "cursor")
             }
             let (after, keyAfter) = (order.isDescending ? "<" : ">", order.isKeyDescending ? "<" : ">")
             sql += " AND (\"\(column)\" \(after) ? OR (\"\(column)\" = ? AND \"\(key)\" \(keyAfter) ?))"

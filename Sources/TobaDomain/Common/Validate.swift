@@ -6,10 +6,10 @@ public enum Validate {
     /// (simplified: a dot-atom local part, a domain of labels with a dot, or `localhost`).
     public static func email(_ raw: String, field: String = "email") throws(DomainError) -> String {
         let email = normalizedEmail(raw)
-        guard email.utf8.count <= 254 else { throw DomainError.validation("value_too_long", field: field) }
+        guard email.utf8.count <= 254 else { throw DomainError(.valueTooLong, field: field) }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, isLocalPart(parts[0]), isDomain(parts[1]) else {
-            throw DomainError.validation("email_invalid", field: field)
+            throw DomainError(.emailInvalid, field: field)
         }
         return email
     }
@@ -40,7 +40,7 @@ public enum Validate {
     /// `max_length` and PostgreSQL's `varchar(n)` count them: in code points, not in Swift's
     /// grapheme clusters (`"👍🏽"` is one `Character` but two code points).
     public static func length(_ value: String?, max: Int, field: String) throws(DomainError) {
-        if let value, value.unicodeScalars.count > max { throw DomainError.validation("value_too_long", field: field) }
+        if let value, value.unicodeScalars.count > max { throw DomainError(.valueTooLong, field: field) }
     }
 
     /// At most the first `max` code points of `text`: a text cut to fit its column, as Django's
@@ -54,7 +54,7 @@ public enum Validate {
     /// A required text that is not blank.
     public static func nonBlank(_ value: String, field: String) throws(DomainError) {
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw DomainError.validation("value_required", field: field)
+            throw DomainError(.valueRequired, field: field)
         }
     }
 

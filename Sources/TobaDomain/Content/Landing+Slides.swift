@@ -72,7 +72,7 @@ extension Landing {
             return try stored?.read(column, as: Timestamp?.self)
         }
         if let start = try current("event_start"), let end = try current("event_end"), end < start {
-            throw DomainError.validation("invalid_window", field: "eventEnd")
+            throw DomainError(.invalidWindow, field: "eventEnd")
         }
     }
 }

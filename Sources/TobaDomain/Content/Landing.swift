@@ -45,7 +45,7 @@ public final class Landing: Sendable {
             guard let id = UUIDText.storage(placement.slideId),
                   try Bool.fetchOne(db, sql: "SELECT 1 FROM landing_swiperslide WHERE id = ?", arguments: [id]) == true
             else { throw DomainError.notFound("slide") }
-            guard !wanted.contains(where: { $0.slide == id }) else { throw DomainError.validation("duplicate_slide", field: "slides") }
+            guard !wanted.contains(where: { $0.slide == id }) else { throw DomainError(.duplicateSlide, field: "slides") }
             wanted.append((id, placement.isShow))
         }
         let now = clock.now()

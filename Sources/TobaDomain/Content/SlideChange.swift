@@ -48,7 +48,7 @@ extension Landing {
             add("event_start", Self.value(eventStart), default: .null)
             add("event_end", Self.value(eventEnd), default: .null)
             if let duration = videoDuration.value, !(0...Int64(Int32.max)).contains(duration) {
-                throw DomainError.validation("value_out_of_range", field: "videoDuration")
+                throw DomainError(.valueOutOfRange, field: "videoDuration")
             }
             add("video_duration", Self.value(videoDuration), default: .null)
             add("background_colors", Self.value(backgroundColors.map(\.databaseText)), default: .null)

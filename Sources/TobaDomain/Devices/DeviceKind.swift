@@ -4,7 +4,7 @@ public enum DeviceKind: String, Sendable, CaseIterable {
 
     /// `kind` as given by a caller; `invalid_choice` (field `kind`) otherwise.
     public init(choice: String) throws(DomainError) {
-        guard let kind = DeviceKind(rawValue: choice) else { throw DomainError.validation("invalid_choice", field: "kind") }
+        guard let kind = DeviceKind(rawValue: choice) else { throw DomainError(.invalidChoice, field: "kind") }
         self = kind
     }
 

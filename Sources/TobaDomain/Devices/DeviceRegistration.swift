@@ -62,7 +62,7 @@ extension Devices {
     static func check(_ r: Registration) throws(DomainError) -> CheckedRegistration {
         let kind = try DeviceKind(choice: r.kind)
         for field in r.givenKindParameters where !kind.ownParameters.contains(field) {
-            throw DomainError.validation("not_applicable", field: field)
+            throw DomainError(.notApplicable, field: field)
         }
         try checkRegistrationId(r.registrationId, kind: kind)
         try Validate.length(r.name, max: 225, field: "name")
@@ -81,14 +81,14 @@ extension Devices {
         case .gcm:
             columns.append(Column(name: "device_id", value: try gcmDeviceId(r.deviceId), given: r.deviceId != nil))
             let type = r.cloudMessageType ?? "FCM"
-            guard DeviceKind.cloudMessageTypes.contains(type) else { throw DomainError.validation("invalid_choice", field: "cloudMessageType") }
+            guard DeviceKind.cloudMessageTypes.contains(type) else { throw DomainError(.invalidChoice, field: "cloudMessageType") }
             columns.append(Column(name: "cloud_message_type", value: type.sqlValue, given: r.cloudMessageType != nil))
         case .webpush:
             let browser = r.browser ?? "CHROME"
-            guard DeviceKind.browsers.contains(browser) else { throw DomainError.validation("invalid_choice", field: "browser") }
+            guard DeviceKind.browsers.contains(browser) else { throw DomainError(.invalidChoice, field: "browser") }
             for (field, value, max) in [("p256dh", r.p256dh, 88), ("auth", r.auth, 24)] {
                 guard let value else { missing = missing ?? field; continue }
-                if value.isEmpty { throw DomainError.validation("value_required", field: field) }
+                if value.isEmpty { throw DomainError(.valueRequired, field: field) }
                 try Validate.length(value, max: max, field: field)
                 columns.append(Column(name: field, value: value.sqlValue, given: true))
             }
@@ -104,7 +104,7 @@ extension Devices {
         try Validate.length(id, max: 200, field: "registrationId")
         let digits = id.hasPrefix("0x") ? id.dropFirst(2) : Substring(id)
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
-            throw DomainError.validation("invalid_registration_id", field: "registrationId")
+            throw DomainError(.invalidRegistrationId, field: "registrationId")
         }
     }
 
@@ -112,7 +112,7 @@ extension Devices {
     static func uuidDeviceId(_ value: JSONValue?) throws(DomainError) -> SQLValue {
         guard let value else { return .null }
         guard let text = value.stringValue, let storage = UUIDText.storage(text) else {
-            throw DomainError.validation("invalid_device_id", field: "deviceId")
+            throw DomainError(.invalidDeviceId, field: "deviceId")
         }
         return storage.sqlValue
     }
@@ -131,6 +131,6 @@ extension Devices {
                 return Int64(bitPattern: unsigned).sqlValue
             }
         }
-        throw DomainError.validation("invalid_device_id", field: "deviceId")
+        throw DomainError(.invalidDeviceId, field: "deviceId")
     }
 }

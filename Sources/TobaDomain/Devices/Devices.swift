@@ -31,7 +31,7 @@ public final class Devices: Sendable {
         } else if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE registration_id = ?", arguments: [regId]) {
             return try update(db, kind: kind, id: id, userId: user.id, checked.updateColumns)
         }
-        if let field = checked.missingForNewDevice { throw DomainError.validation("value_required", field: field) }
+        if let field = checked.missingForNewDevice { throw DomainError(.valueRequired, field: field) }
         let columns = checked.insertColumns
         let names = (columns.map(\.name) + ["user_id", "date_created"]).map { "\"\($0)\"" }.joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
@@ -82,7 +82,7 @@ public final class Devices: Sendable {
         var after: (rank: Int, id: Int64)?
         if let cursor = page.cursor {
             guard let (rank, id) = Page.decode(cursor), let rank = Int.decode(rank), let id = Int64.decode(id) else {
-                throw DomainError.validation("invalid_cursor", field: "cursor")
+                throw DomainError(.invalidCursor, field: "cursor")
             }
             after = (rank, id)
         }

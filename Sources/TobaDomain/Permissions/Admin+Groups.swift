@@ -33,7 +33,7 @@ extension Admin {
         let permissions = try permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
         var changed: [String] = []
         if let name, name != current {
-            if Self.builtinGroups.contains(current) { throw DomainError(.conflict, "group_builtin", ["field": "name"]) }
+            if Self.builtinGroups.contains(current) { throw DomainError(.groupBuiltin, field: "name") }
             try requireFreeGroupName(db, name, except: groupId)
             try db.execute(sql: "UPDATE auth_group SET name = ? WHERE id = ?", arguments: [name, groupId])
             changed.append("name")
@@ -53,7 +53,7 @@ extension Admin {
 
     private func requireFreeGroupName(_ db: any SQLConnection, _ name: String, except id: Int64?) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM auth_group WHERE name = ? AND id IS NOT ?", arguments: [name, id]) == true {
-            throw DomainError(.conflict, "group_name_taken", ["field": "name"])
+            throw DomainError(.groupNameTaken, field: "name")
         }
     }
 

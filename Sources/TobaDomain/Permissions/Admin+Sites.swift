@@ -61,9 +61,9 @@ extension Admin {
     /// Django's site domain rules: at most 100 characters, no whitespace, unique (`site_domain_taken`).
     private func cleanDomain(_ db: any SQLConnection, _ raw: String, siteId: Int64?) throws -> String {
         let domain = try Validate.text(raw, max: 100, field: "domain")
-        if domain.contains(where: \.isWhitespace) { throw DomainError.validation("domain_invalid", field: "domain") }
+        if domain.contains(where: \.isWhitespace) { throw DomainError(.domainInvalid, field: "domain") }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM django_site WHERE domain = ? AND id IS NOT ?", arguments: [domain, siteId]) == true {
-            throw DomainError(.conflict, "site_domain_taken", ["field": "domain"])
+            throw DomainError(.siteDomainTaken, field: "domain")
         }
         return domain
     }

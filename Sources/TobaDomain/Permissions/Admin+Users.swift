@@ -115,7 +115,7 @@ extension Admin {
             SELECT email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
             """, arguments: [userId])
         else { throw DomainError.notFound("user") }
-        if try row.read("is_superuser", as: Bool.self), !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
+        if try row.read("is_superuser", as: Bool.self), !admin.isSuperuser { throw DomainError(.superuserRequired) }
         let groupIds = try change.groupIds.map { try existingIds(db, table: "auth_group", $0, what: "group") }
         let permissionIds = try change.permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
         let flags: [(column: String, field: String, wanted: Bool?)] = [
@@ -126,9 +126,9 @@ extension Admin {
         let flagChanges = try flags.filter { try $0.wanted != nil && $0.wanted != row.read($0.column, as: Bool.self) }
         for flag in flagChanges {
             if userId == admin.id, flag.wanted == false {
-                throw DomainError.validation(flag.column == "is_active" ? "cannot_deactivate_self" : "cannot_demote_self", field: flag.field)
+                throw DomainError(flag.column == "is_active" ? .cannotDeactivateSelf : .cannotDemoteSelf, field: flag.field)
             }
-            if flag.column == "is_superuser", !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
+            if flag.column == "is_superuser", !admin.isSuperuser { throw DomainError(.superuserRequired) }
         }
         try requireHeld(db, admin: admin, try newlyGranted(db, userId: userId, groupIds: groupIds, permissionIds: permissionIds))
 

@@ -76,7 +76,7 @@ public final class Admin: Sendable {
     func existingIds(_ db: any SQLConnection, table: String, _ ids: [Int64], what: String) throws -> [Int64] {
         let unique = Array(Set(ids)).sorted()
         for id in unique where try Bool.fetchOne(db, sql: "SELECT 1 FROM \"\(table)\" WHERE id = ?", arguments: [id]) != true {
-            throw DomainError(.notFound, "not_found", ["object": .string(what), "id": .number(JSONNumber(id))])
+            throw DomainError(.notFound, ["object": .string(what), "id": .number(JSONNumber(id))])
         }
         return unique
     }

@@ -20,7 +20,7 @@ public final class Sessions: Sendable {
     /// once a minute) and applies the subscription expiry rule to the user.
     public func authenticate(_ claims: SessionClaims, _ db: any SQLConnection) throws -> AuthUser {
         let now = clock.now()
-        if let exp = claims.exp, now.seconds >= exp { throw DomainError(.unauthenticated, "session_expired") }
+        if let exp = claims.exp, now.seconds >= exp { throw DomainError(.sessionExpired) }
         guard let sid = UUIDText.storage(claims.sid),
               let session = try StoredRow.fetchOne(db, sql: """
                 SELECT revoked_at, last_used_at, user_id FROM rest_framework_sso_sessiontoken WHERE id = ?

@@ -16,7 +16,7 @@ public final class WebSessions: Sendable {
     public func save(_ db: any SQLConnection, sessionKey: String?, data: JSONValue, expireDate: Timestamp?) throws -> JSONValue {
         let key = sessionKey ?? Validate.randomKey(32)
         guard (1...40).contains(key.count), key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-            throw DomainError.validation("invalid_session_key", field: "sessionKey")
+            throw DomainError(.invalidSessionKey, field: "sessionKey")
         }
         let expires = expireDate ?? clock.now().adding(seconds: Self.defaultAgeSeconds)
         let text: String = if case .string(let s) = data { s } else { data.databaseText }

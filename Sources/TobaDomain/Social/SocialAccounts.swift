@@ -29,7 +29,7 @@ public final class SocialAccounts: Sendable {
         let password = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id]) ?? ""
         let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM socialaccount_socialaccount WHERE user_id = ? AND id <> ?",
                                       arguments: [user.id, socialAccountId]) ?? 0
-        guard PasswordHasher.isUsable(password) || others > 0 else { throw DomainError.conflict("last_login_method") }
+        guard PasswordHasher.isUsable(password) || others > 0 else { throw DomainError(.lastLoginMethod) }
         try db.execute(sql: "DELETE FROM socialaccount_socialtoken WHERE account_id = ?", arguments: [socialAccountId])
         try db.execute(sql: "DELETE FROM socialaccount_socialaccount WHERE id = ?", arguments: [socialAccountId])
         return ["deleted": true, "socialAccountId": .number(JSONNumber(socialAccountId))]

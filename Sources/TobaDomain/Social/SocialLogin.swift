@@ -56,7 +56,7 @@ extension SocialAccounts {
         try Validate.length(input.uid, max: 191, field: "uid")
         let address = try IPAddress.parameter(input.ipAddress)
         if input.accessToken == nil, input.tokenSecret != nil || input.expiresAt != nil {
-            throw DomainError.validation("value_required", field: "accessToken")
+            throw DomainError(.valueRequired, field: "accessToken")
         }
         let email = try input.email.map { (raw) throws(DomainError) in try Validate.email(raw) }
         let now = clock.now()
@@ -73,12 +73,12 @@ extension SocialAccounts {
         } else {
             if let email { try accounts.releaseUnconfirmedAddress(db, email: email) }
             if let email, let holder = try accounts.addressHolder(db, email: email) {
-                guard input.emailVerified else { throw DomainError.conflict("email_taken") }
+                guard input.emailVerified else { throw DomainError(.emailTaken) }
                 try requireActive(db, userId: holder.userId)
                 if !holder.verified { try accounts.handOverSignUpAccount(db, userId: holder.userId, email: email) }
                 userId = holder.userId
             } else {
-                guard let email else { throw DomainError.validation("email_required", field: "email") }
+                guard let email else { throw DomainError(.emailRequired, field: "email") }
                 userId = try createUser(db, email: email, verified: input.emailVerified, now: now)
                 created = true
             }

@@ -28,20 +28,20 @@ extension Vouchers {
             throw DomainError.notFound("voucher")
         }
         let voucherId: Int64 = try voucher.read("id")
-        guard try voucher.read("is_active", as: Bool.self) else { throw DomainError.expired("voucher_inactive") }
-        guard try now >= voucher.read("valid_from", as: Timestamp.self) else { throw DomainError.expired("voucher_not_yet_valid") }
-        guard try now < voucher.read("valid_to", as: Timestamp.self) else { throw DomainError.expired("voucher_expired") }
+        guard try voucher.read("is_active", as: Bool.self) else { throw DomainError(.voucherInactive) }
+        guard try now >= voucher.read("valid_from", as: Timestamp.self) else { throw DomainError(.voucherNotYetValid) }
+        guard try now < voucher.read("valid_to", as: Timestamp.self) else { throw DomainError(.voucherExpired) }
         let product = try Store.activeProduct(db, productId: productId)
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation_claimed WHERE voucher_id = ? AND user_id = ?",
                              arguments: [voucherId, user.id]) == true {
-            throw DomainError.conflict("already_claimed")
+            throw DomainError(.alreadyClaimed)
         }
         try db.execute(sql: """
             INSERT INTO vouchers_invitation_claimed (redeemed, user_id, voucher_id)
             SELECT ?, ?, v.id FROM vouchers_invitation v
             WHERE v.id = ? AND (v.bound = 0 OR (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) < v.usage)
             """, arguments: [now, user.id, voucherId])
-        guard db.changesCount == 1 else { throw DomainError.conflict("voucher_exhausted") }
+        guard db.changesCount == 1 else { throw DomainError(.voucherExhausted) }
         let claimId = db.lastInsertedRowID
         let grant = try subscriptions.grant(db, userId: user.id, productId: product, days: settings.voucherGrantDays)
         return [

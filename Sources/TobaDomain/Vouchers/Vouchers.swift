@@ -66,8 +66,8 @@ public final class Vouchers: Sendable {
         try input.validate(db)
         guard let code = input.code, let name = input.name, let from = input.validFrom, let to = input.validTo,
               let bound = input.bound, let usage = input.usage
-        else { throw DomainError.validation("value_required", field: "code") }
-        guard from < to else { throw DomainError.validation("invalid_window", field: "validTo") }
+        else { throw DomainError(.valueRequired, field: "code") }
+        guard from < to else { throw DomainError(.invalidWindow, field: "validTo") }
         try checkUnique(db, code: code, name: name, except: nil)
         let now = clock.now()
         try db.execute(sql: """
@@ -91,7 +91,7 @@ public final class Vouchers: Sendable {
         let from: Timestamp = try input.validFrom ?? row.read("valid_from")
         let to: Timestamp = try input.validTo ?? row.read("valid_to")
         guard from < to else {
-            throw DomainError.validation("invalid_window", field: input.validTo == nil ? "validFrom" : "validTo")
+            throw DomainError(.invalidWindow, field: input.validTo == nil ? "validFrom" : "validTo")
         }
         try checkUnique(db, code: input.code, name: input.name, except: voucherId)
         var changes = ColumnChanges(current: row)
@@ -138,11 +138,11 @@ public final class Vouchers: Sendable {
     private func checkUnique(_ db: any SQLConnection, code: String?, name: String?, except: Int64?) throws {
         if let code, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE code_l = ? AND id IS NOT ?",
                                        arguments: [code.lowercased(), except]) == true {
-            throw DomainError.conflict("voucher_code_taken")
+            throw DomainError(.voucherCodeTaken)
         }
         if let name, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE name = ? AND id IS NOT ?",
                                        arguments: [name, except]) == true {
-            throw DomainError.conflict("voucher_name_taken")
+            throw DomainError(.voucherNameTaken)
         }
     }
 }

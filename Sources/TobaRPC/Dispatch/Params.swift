@@ -12,10 +12,10 @@ public struct Params: Sendable {
     public mutating func required<T: ParamValue>(_ name: String, as type: T.Type = T.self) throws(RPCError) -> T {
         consumed.insert(name)
         guard let raw = object[name], raw != .null else {
-            throw RPCError.invalidParams("missing", field: name)
+            throw RPCError.invalidParams(.missing, field: name)
         }
         guard let value = T(param: raw) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected \(T.paramTypeName)")
+            throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
         return value
     }
@@ -25,7 +25,7 @@ public struct Params: Sendable {
         consumed.insert(name)
         guard let raw = object[name], raw != .null else { return nil }
         guard let value = T(param: raw) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected \(T.paramTypeName)")
+            throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
         return value
     }
@@ -36,7 +36,7 @@ public struct Params: Sendable {
         guard let raw = object[name] else { return .absent }
         if raw == .null { return .null }
         guard let value = T(param: raw) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected \(T.paramTypeName)")
+            throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
         return .value(value)
     }
@@ -44,7 +44,7 @@ public struct Params: Sendable {
     /// Refuses parameters nobody read.
     public func finish() throws(RPCError) {
         for key in object.keys where !consumed.contains(key) {
-            throw RPCError.invalidParams("unknown", field: key)
+            throw RPCError.invalidParams(.unknown, field: key)
         }
     }
 }

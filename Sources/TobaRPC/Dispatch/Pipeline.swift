@@ -69,7 +69,7 @@ public final class Pipeline<Context>: Sendable {
         guard waitForCapacity(requests: 1, lineBytes: lineBytes) else { return }
         switch frame {
         case .tooLarge:
-            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("too_large"))).json)
+            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest(.tooLarge))).json)
         case .line(let bytes):
             acceptLine(bytes)
         }
@@ -111,7 +111,7 @@ public final class Pipeline<Context>: Sendable {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            sink.output.write(Response(id: .null, outcome: .failure(.parseError(error.reason.rawValue))).json)
+            sink.output.write(Response(id: .null, outcome: .failure(.parseError(error.reason))).json)
             return
         }
         guard case .array(let items) = value else {
@@ -119,11 +119,11 @@ public final class Pipeline<Context>: Sendable {
             return
         }
         guard !items.isEmpty else {
-            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("empty_batch"))).json)
+            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest(.emptyBatch))).json)
             return
         }
         guard items.count <= limits.maxBatchRequests else {
-            var error = RPCError.invalidRequest("too_large")
+            var error = RPCError.invalidRequest(.tooLarge)
             error.data["detail"] = .string("a batch holds at most \(limits.maxBatchRequests) requests; none of this one ran")
             sink.output.write(Response(id: .null, outcome: .failure(error)).json)
             return
@@ -174,7 +174,7 @@ public final class Pipeline<Context>: Sendable {
             return
         }
         guard !request.positional else {
-            responder.send(.failure(.invalidParams("type", field: "params", detail: "parameters must be named (an object)")))
+            responder.send(.failure(.invalidParams(.type, field: "params", detail: "parameters must be named (an object)")))
             return
         }
         let label = RequestLogContext.Label(id: request.id, method: request.method)

@@ -21,27 +21,27 @@ public struct RPCError: Error, Sendable, Equatable {
         return .object(object)
     }
 
-    public static func parseError(_ reason: String) -> RPCError {
-        RPCError(code: -32700, message: "Parse error", data: ["reason": .string(reason)])
+    public static func parseError(_ reason: JSONParseError.Reason) -> RPCError {
+        RPCError(code: -32700, message: "Parse error", data: ["reason": .string(reason.rpcReason.rawValue)])
     }
 
-    public static func invalidRequest(_ reason: String) -> RPCError {
-        RPCError(code: -32600, message: "Invalid Request", data: ["reason": .string(reason)])
+    public static func invalidRequest(_ reason: Reason) -> RPCError {
+        RPCError(code: -32600, message: "Invalid Request", data: ["reason": .string(reason.rawValue)])
     }
 
     public static func methodNotFound(_ method: String) -> RPCError {
         RPCError(code: -32601, message: "Method not found",
-                 data: ["reason": "method_not_found", "method": .string(method)])
+                 data: ["reason": .string(Reason.methodNotFound.rawValue), "method": .string(method)])
     }
 
     /// `reason` is `missing`, `unknown` or `type`; `field` names the parameter.
-    public static func invalidParams(_ reason: String, field: String, detail: String? = nil) -> RPCError {
-        var data: JSONObject = ["reason": .string(reason), "field": .string(field)]
+    public static func invalidParams(_ reason: Reason, field: String, detail: String? = nil) -> RPCError {
+        var data: JSONObject = ["reason": .string(reason.rawValue), "field": .string(field)]
         if let detail { data["detail"] = .string(detail) }
         return RPCError(code: -32602, message: "Invalid params", data: data)
     }
 
     /// Never carries SQL, paths or stack traces: those go to the log, not to the caller.
     public static let internalError = RPCError(
-        code: -32603, message: "Internal error", data: ["reason": "internal_error"])
+        code: -32603, message: "Internal error", data: ["reason": .string(Reason.internalError.rawValue)])
 }

@@ -94,7 +94,7 @@ extension Params {
     /// `text` read as an instant; `type` (naming `field`) when it is no RFC 3339 timestamp.
     private static func instant(_ text: String, field: String) throws -> Timestamp {
         guard let instant = Timestamp(parsing: text) else {
-            throw RPCError.invalidParams("type", field: field, detail: "expected an RFC 3339 timestamp")
+            throw RPCError.invalidParams(.type, field: field, detail: "expected an RFC 3339 timestamp")
         }
         return instant
     }

@@ -120,7 +120,11 @@ enum CommerceMethods {
         do {
             return try MidtransNotification(body: body)
         } catch {
-            throw RPCError.invalidParams(error.reason, field: "notification.\(error.field)")
+            let reason: RPCError.Reason = switch error.problem {
+            case .missing: .missing
+            case .notTextOrNumber: .type
+            }
+            throw RPCError.invalidParams(reason, field: "notification.\(error.field)")
         }
     }
 

@@ -26,7 +26,7 @@ enum ContentMethods {
             },
             Bind.admin("landing.slide.create", sessions, permission: "landing.add_swiperslide", decode: { p in
                 let change = try slideChange(&p)
-                guard change.texts["title"] != nil else { throw RPCError.invalidParams("missing", field: "title") }
+                guard change.texts["title"] != nil else { throw RPCError.invalidParams(.missing, field: "title") }
                 return change
             }) { change, admin, db in
                 try landing.createSlide(db, admin: admin, change)
@@ -55,7 +55,7 @@ enum ContentMethods {
         for name in Landing.SlideChange.textParameters {
             switch try p.patch(name, as: String.self) {
             case .absent: break
-            case .null: throw RPCError.invalidParams("type", field: name, detail: "expected string")
+            case .null: throw RPCError.invalidParams(.type, field: name, detail: "expected string")
             case .value(let text): change.texts[name] = text
             }
         }
@@ -72,7 +72,7 @@ enum ContentMethods {
     static func placements(_ items: [JSONValue]) throws -> [Landing.Placement] {
         try items.enumerated().map { index, item in
             guard case .object(let object) = item else {
-                throw RPCError.invalidParams("type", field: "slides[\(index)]", detail: "expected an object")
+                throw RPCError.invalidParams(.type, field: "slides[\(index)]", detail: "expected an object")
             }
             var entry = Params(object)
             do {

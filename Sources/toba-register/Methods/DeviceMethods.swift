@@ -39,7 +39,7 @@ enum DeviceMethods {
         let value: JSONValue? = try p.optional("deviceId")
         switch value {
         case nil, .string?, .number?: return value
-        default: throw RPCError.invalidParams("type", field: "deviceId", detail: "expected string or integer")
+        default: throw RPCError.invalidParams(.type, field: "deviceId", detail: "expected string or integer")
         }
     }
 }
