@@ -57,7 +57,7 @@ extension Accounts {
         }
         let (userId, addressId) = try insertUser(
             db, email: r.email, passwordHash: prepared.passwordHash, firstName: r.firstName ?? "", lastName: r.lastName ?? "",
-            phone: r.phone ?? "", categoryId: r.categoryId, verified: false, group: "trial")
+            phone: r.phone ?? "", categoryId: r.categoryId, verified: false, group: .trial)
         let confirmation = try createConfirmation(db, emailAddressId: addressId, email: r.email)
         // The audit trail of sign-ups (no column holds the address): ids and addresses only, never secrets.
         logger.info("user registered", metadata: ["userId": "\(userId)", "ipAddress": "\(prepared.ipAddress?.canonical ?? "-")"])
@@ -124,7 +124,7 @@ extension Accounts {
         let hash = hasher.hash(password)
         return try database.write { db in
             if try emailTaken(db, email) { throw DomainError(.emailTaken) }
-            return try insertUser(db, email: email, passwordHash: hash, superuser: true, verified: true, group: "admin").userId
+            return try insertUser(db, email: email, passwordHash: hash, superuser: true, verified: true, group: .admin).userId
         }
     }
 }

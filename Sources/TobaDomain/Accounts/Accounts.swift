@@ -60,23 +60,16 @@ public final class Accounts: Sendable {
             """, arguments: [email, email]) ?? false
     }
 
-    func groupId(_ db: any SQLConnection, named name: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
-            throw DomainError.notFound("group \(name)")
-        }
-        return id
-    }
-
-    func addToGroup(_ db: any SQLConnection, userId: Int64, group: String) throws {
+    func addToGroup(_ db: any SQLConnection, userId: Int64, group: BuiltinGroup) throws {
         try db.execute(sql: "INSERT OR IGNORE INTO users_user_groups (user_id, group_id) VALUES (?, ?)",
-                       arguments: [userId, try groupId(db, named: group)])
+                       arguments: [userId, try group.id(db)])
     }
 
     /// A new user: the `users_user` row, its profile and its primary address, in `group`.
     /// Returns the user's id and the address's id.
     public func insertUser(
         _ db: any SQLConnection, email: String, passwordHash: String, firstName: String = "", lastName: String = "",
-        phone: String = "", categoryId: Int64? = nil, superuser: Bool = false, verified: Bool, group: String
+        phone: String = "", categoryId: Int64? = nil, superuser: Bool = false, verified: Bool, group: BuiltinGroup
     ) throws -> (userId: Int64, addressId: Int64) {
         try db.execute(sql: """
             INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)

@@ -46,18 +46,21 @@ public struct MidtransNotification: Sendable {
         return zip(expected, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
+    /// `transaction_status`, when this service knows it (one it does not know is never applied).
+    var status: PaymentStatus? { PaymentStatus(rawValue: transactionStatus) }
+
     /// Whether this notification means the money is in: `settlement`, or `capture` with
     /// `fraud_status` `accept`.
     var isPaid: Bool {
-        transactionStatus == "settlement" || (transactionStatus == "capture" && fraudStatus == "accept")
+        status == .settlement || (status == .capture && fraudStatus == "accept")
     }
 
     /// Whether `transaction_status`, which the signature does not cover, agrees with the signed
-    /// `status_code` (`PaymentStatus.statusCodes`): a 201 `pending` notification with its status
+    /// `status_code` (`PaymentStatus.statusCode`): a 201 `pending` notification with its status
     /// swapped for `deny` or `settlement` does not. A status this service does not know is not
     /// judged here: it is never applied (`PaymentStatus.accepts`).
     var isConsistent: Bool {
-        PaymentStatus.statusCodes[transactionStatus].map { $0 == statusCode } ?? true
+        status.map { $0.statusCode == statusCode } ?? true
     }
 
     /// `gross_amount` as whole Rupiah when it is a plain decimal whose fraction is all zeros

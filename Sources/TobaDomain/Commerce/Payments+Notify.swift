@@ -42,10 +42,9 @@ extension Payments {
         guard let amount = details["grossAmount"]?.int64Value, notification.wholeAmount == amount else {
             throw DomainError(.amountMismatch)
         }
-        let current: String = try row.read("transaction_status")
+        let current = PaymentStatus(rawValue: try row.read("transaction_status"))
         let alreadyRenewed = details["renewedAt"] != nil
-        let next = notification.transactionStatus
-        guard PaymentStatus.accepts(from: current, to: next, renewed: alreadyRenewed) else {
+        guard let next = notification.status, PaymentStatus.accepts(from: current, to: next, renewed: alreadyRenewed) else {
             return ["payment": try payment(db, id: key), "applied": false, "renewed": false]
         }
         let now = clock.now()

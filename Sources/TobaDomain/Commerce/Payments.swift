@@ -44,7 +44,7 @@ public final class Payments: Sendable {
         if try Self.viewsAll(db, user) {
             target = userId
         } else {
-            if let userId, userId != user.id { try PermissionChecker.requireAdmin(db, user, Self.viewPermission) }
+            if let userId, userId != user.id { try PermissionChecker.requireAdmin(db, user, .paymentsViewProduct) }
             target = user.id
         }
         return try Page.fetch(db, table: "payments_product", page: page, order: .newestFirst(column: "created_at"),
@@ -63,12 +63,10 @@ public final class Payments: Sendable {
         return ["payment": try payment(db, id: paymentId)]
     }
 
-    static let viewPermission = "payments.view_product"
-
     /// Whether `user` passes the admin rule for `payments.view_product` (sees every user's payments).
     static func viewsAll(_ db: any SQLConnection, _ user: AuthUser) throws -> Bool {
         do {
-            try PermissionChecker.requireAdmin(db, user, viewPermission)
+            try PermissionChecker.requireAdmin(db, user, .paymentsViewProduct)
             return true
         } catch let error as DomainError where error.kind == .forbidden {
             return false

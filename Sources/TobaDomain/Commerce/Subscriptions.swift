@@ -31,12 +31,13 @@ public final class Subscriptions: Sendable {
             SELECT id, status FROM subscriptions_subscription WHERE user_id = ? AND product_id = ?
             """, arguments: [user.id, productId]) else { throw DomainError.notFound("subscription") }
         let id: String = try row.read("id")
-        switch try row.read("status", as: String.self) {
-        case "expired":
+        // A status another program stored that this service does not know is cancelled too.
+        switch SubscriptionStatus(rawValue: try row.read("status")) {
+        case .expired:
             throw DomainError(.subscriptionExpired)
-        case "canceled":
+        case .canceled:
             break
-        default:
+        case .trial, .active, nil:
             try db.execute(sql: "UPDATE subscriptions_subscription SET status = 'canceled', updated_at = ? WHERE id = ?",
                            arguments: [now, id])
         }
@@ -48,7 +49,7 @@ public final class Subscriptions: Sendable {
     public func history(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let target = userId ?? user.id
         if target != user.id {
-            try PermissionChecker.requireAdmin(db, user, "subscriptions.view_history")
+            try PermissionChecker.requireAdmin(db, user, .subscriptionsViewHistory)
         }
         return try Page.fetch(db, table: "subscriptions_history", page: page, order: .newestFirst(column: "timestamp"),
                               where: "user_id = ?", arguments: [target])

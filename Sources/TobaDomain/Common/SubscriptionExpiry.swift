@@ -39,20 +39,12 @@ public enum SubscriptionExpiry {
                            WHERE user_id = ? AND period_end > ? AND (status = 'active'
                               OR (status = 'canceled' AND group_id IS NOT (SELECT id FROM auth_group WHERE name = 'trial'))))
             """, arguments: [userId, now]) ?? false
-        let (join, leave) = paid ? ("paid", "trial") : ("trial", "paid")
+        let (join, leave): (BuiltinGroup, BuiltinGroup) = paid ? (.paid, .trial) : (.trial, .paid)
         try db.execute(sql: """
             DELETE FROM users_user_groups WHERE user_id = ? AND group_id = (SELECT id FROM auth_group WHERE name = ?)
             """, arguments: [userId, leave])
         try db.execute(sql: """
             INSERT OR IGNORE INTO users_user_groups (user_id, group_id) SELECT ?, id FROM auth_group WHERE name = ?
             """, arguments: [userId, join])
-    }
-
-    /// The id of a built-in group (`trial`, `paid`, `admin`), seeded at migration.
-    public static func groupId(_ db: any SQLConnection, named name: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
-            throw DomainError.notFound("group \(name)")
-        }
-        return id
     }
 }

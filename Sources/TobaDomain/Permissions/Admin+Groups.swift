@@ -33,7 +33,7 @@ extension Admin {
         let permissions = try permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
         var changed: [String] = []
         if let name, name != current {
-            if Self.builtinGroups.contains(current) { throw DomainError(.groupBuiltin, field: "name") }
+            if BuiltinGroup(rawValue: current) != nil { throw DomainError(.groupBuiltin, field: "name") }
             try requireFreeGroupName(db, name, except: groupId)
             try db.execute(sql: "UPDATE auth_group SET name = ? WHERE id = ?", arguments: [name, groupId])
             changed.append("name")

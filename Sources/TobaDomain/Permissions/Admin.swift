@@ -10,9 +10,6 @@ public final class Admin: Sendable {
     let clock: ServiceClock
     let sessions: Sessions
 
-    /// The groups other domains find by name (registration, subscriptions): never renamed.
-    static let builtinGroups: Set<String> = ["admin", "trial", "paid"]
-
     public init(clock: ServiceClock, sessions: Sessions) {
         self.clock = clock
         self.sessions = sessions

@@ -44,9 +44,9 @@ public enum PermissionChecker {
 
     /// The admin rule of PROTOCOL.md §6: an active staff user holding `permission`.
     /// - Throws: `permission_denied` (1002) naming the permission.
-    public static func requireAdmin(_ db: any SQLConnection, _ user: AuthUser, _ permission: String) throws {
-        guard user.isActive, user.isStaff, try hasPerm(db, userId: user.id, permission: permission) else {
-            throw DomainError.permissionDenied(permission)
+    public static func requireAdmin(_ db: any SQLConnection, _ user: AuthUser, _ permission: Permission) throws {
+        guard user.isActive, user.isStaff, try hasPerm(db, userId: user.id, permission: permission.rawValue) else {
+            throw DomainError.permissionDenied(permission.rawValue)
         }
     }
 }

@@ -111,6 +111,6 @@ extension SocialAccounts {
 
     /// A new active user with an unusable password, a profile, its primary address and group `trial`.
     private func createUser(_ db: any SQLConnection, email: String, verified: Bool, now: Timestamp) throws -> Int64 {
-        try accounts.insertUser(db, email: email, passwordHash: PasswordHasher.unusable(), verified: verified, group: "trial").userId
+        try accounts.insertUser(db, email: email, passwordHash: PasswordHasher.unusable(), verified: verified, group: .trial).userId
     }
 }

@@ -39,7 +39,7 @@ enum Bind {
 
     /// An admin method: the caller must be an active staff user holding `permission`.
     static func admin<Input: Sendable>(
-        _ name: String, _ sessions: Sessions, permission: String,
+        _ name: String, _ sessions: Sessions, permission: Permission,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         apply: @escaping @Sendable (Input, AuthUser, any SQLConnection) throws -> JSONValue
     ) -> Method<any SQLConnection> {

@@ -26,7 +26,7 @@ enum DeviceMethods {
             }) { input, user, db in
                 try devices.unregister(db, user: user, kind: input.kind, registrationId: input.registrationId)
             },
-            Bind.admin("device.targets", sessions, permission: "push_notifications.view_gcmdevice", decode: { p in
+            Bind.admin("device.targets", sessions, permission: .pushNotificationsViewGcmdevice, decode: { p in
                 (userId: try p.required("userId", as: Int64.self), page: try p.page())
             }) { input, _, db in
                 try devices.targets(db, userId: input.userId, page: input.page)
