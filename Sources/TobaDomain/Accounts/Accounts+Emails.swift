@@ -4,14 +4,14 @@ import TobaStore
 extension Accounts {
     /// Every address of a user, primary first, then in the order they were added.
     public static func emailRecords(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
-        .array(try RecordJSON.fetchAll(db, table: "account_emailaddress", sql: """
+        .array(try RecordJSON.fetchAll(db, table: Table.accountEmailaddress, sql: """
             SELECT * FROM account_emailaddress WHERE user_id = ? ORDER BY "primary" DESC, id
             """, arguments: [userId]))
     }
 
     /// The caller's addresses, primary first, then in the order they were added: `{items, nextCursor}`.
     public func listEmails(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "account_emailaddress", page: page, order: .flagFirst(column: "primary"),
+        try Page.fetch(db, table: Table.accountEmailaddress, page: page, order: .flagFirst(column: "primary"),
                        where: "user_id = ?", arguments: [user.id])
     }
 
@@ -32,7 +32,7 @@ extension Accounts {
                        arguments: [email, user.id])
         let id = db.lastInsertedRowID
         let confirmation = try createConfirmation(db, emailAddressId: id, email: email)
-        return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: id) ?? .null, "confirmation": confirmation]
+        return ["email": try RecordJSON.fetch(db, table: Table.accountEmailaddress, id: id) ?? .null, "confirmation": confirmation]
     }
 
     /// Makes a verified address of the caller primary, and the account's login email: `{email, user}`.
@@ -44,8 +44,8 @@ extension Accounts {
         guard try row.read("verified", as: Bool.self) else { throw DomainError(.emailNotVerified, field: "email") }
         try db.execute(sql: "UPDATE account_emailaddress SET \"primary\" = (id = ?) WHERE user_id = ?", arguments: [try row.read("id", as: Int64.self), user.id])
         try db.execute(sql: "UPDATE users_user SET email = ? WHERE id = ?", arguments: [email, user.id])
-        return ["email": try RecordJSON.fetch(db, table: "account_emailaddress", id: try row.read("id", as: Int64.self)) ?? .null,
-                "user": try userRecord(db, id: user.id)]
+        return ["email": try RecordJSON.fetch(db, table: Table.accountEmailaddress, id: try row.read("id", as: Int64.self)) ?? .null,
+                "user": try RecordJSON.user(db, id: user.id)]
     }
 
     /// Removes one of the caller's addresses, never the primary one.

@@ -98,7 +98,7 @@ extension Accounts {
 
     /// A new session for `userId` and the claims of its token (also used by social login).
     public func startSession(_ db: any SQLConnection, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> LoginResult {
-        let user = try userRecord(db, id: userId)
+        let user = try RecordJSON.user(db, id: userId)
         let email = user.objectValue?["email"]?.stringValue ?? ""
         let session = try sessions.create(db, userId: userId, clientId: clientId, ipAddress: ipAddress, userAgent: userAgent)
         return LoginResult(

@@ -5,15 +5,15 @@ extension Accounts {
     /// `{user, profile, emails, groups, permissions, subscriptions}` of the caller.
     public func me(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: user.id)
-        let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
+        let groups = try RecordJSON.fetchAll(db, table: Table.authGroup, sql: """
             SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
             """, arguments: [user.id])
-        let subscriptions = try RecordJSON.fetchAll(db, table: "subscriptions_subscription", sql: """
+        let subscriptions = try RecordJSON.fetchAll(db, table: Table.subscriptionsSubscription, sql: """
             SELECT * FROM subscriptions_subscription WHERE user_id = ? ORDER BY created_at, id
             """, arguments: [user.id])
         return [
-            "user": try userRecord(db, id: user.id),
-            "profile": try profileRecord(db, userId: user.id),
+            "user": try RecordJSON.user(db, id: user.id),
+            "profile": try RecordJSON.profile(db, userId: user.id),
             "emails": try Self.emailRecords(db, userId: user.id),
             "groups": .array(groups),
             "permissions": .array(try PermissionChecker.allPermissions(db, userId: user.id).map(JSONValue.string)),
@@ -67,12 +67,12 @@ extension Accounts {
         case .value(let data):
             try db.execute(sql: "UPDATE users_user_profile SET extra_data = ? WHERE user_id = ?", arguments: [data.databaseText, user.id])
         }
-        return ["user": try userRecord(db, id: user.id), "profile": try profileRecord(db, userId: user.id)]
+        return ["user": try RecordJSON.user(db, id: user.id), "profile": try RecordJSON.profile(db, userId: user.id)]
     }
 
     /// `category.list`: every category, by id.
     public func listCategories(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "users_category", page: page)
+        try Page.fetch(db, table: Table.usersCategory, page: page)
     }
 
     /// `category.create` (admin `users.add_category`, checked by the binding): `{category}`; the
@@ -83,6 +83,6 @@ extension Accounts {
         let id = db.lastInsertedRowID
         try AdminLog.write(db, userId: admin.id, model: ("users", "category"), objectId: String(id), repr: name,
                            action: .addition, at: clock.now())
-        return ["category": try RecordJSON.fetch(db, table: "users_category", id: id) ?? .null]
+        return ["category": try RecordJSON.fetch(db, table: Table.usersCategory, id: id) ?? .null]
     }
 }

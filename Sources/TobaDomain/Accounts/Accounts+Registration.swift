@@ -61,7 +61,7 @@ extension Accounts {
         let confirmation = try createConfirmation(db, emailAddressId: addressId, email: r.email)
         // The audit trail of sign-ups (no column holds the address): ids and addresses only, never secrets.
         logger.info("user registered", metadata: ["userId": "\(userId)", "ipAddress": "\(prepared.ipAddress?.canonical ?? "-")"])
-        return ["user": try userRecord(db, id: userId), "confirmation": confirmation]
+        return ["user": try RecordJSON.user(db, id: userId), "confirmation": confirmation]
     }
 
     /// `{email, userId, verified: true}`. Keys match case-insensitively; an address already

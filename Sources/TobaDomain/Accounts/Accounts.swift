@@ -31,15 +31,6 @@ public final class Accounts: Sendable {
 
     // MARK: Shared reads
 
-    func userRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
-        return user
-    }
-
-    func profileRecord(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
-        try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null
-    }
-
     /// The attributes a password must not resemble: the email's local part, first and last name.
     func passwordAttributes(email: String, firstName: String, lastName: String) -> [String] {
         [String(email.split(separator: "@").first ?? ""), firstName, lastName]

@@ -12,7 +12,7 @@ public struct MidtransNotification: Sendable {
     public let transactionStatus: String
     public let fraudStatus: String?
 
-    /// A required field is missing (`missing`) or neither a string nor a number (`type`).
+    /// A required field is missing or neither a string nor a number.
     public struct Invalid: Error, Sendable {
         public enum Problem: Sendable { case missing, notTextOrNumber }
 

@@ -37,7 +37,7 @@ extension Payments {
         else { throw DomainError.notFound("payment") }
         let detailsText: String = try row.read("transaction_details")
         guard var details = (try? JSONParser.parse(Array(detailsText.utf8)))?.objectValue else {
-            throw StoredValueError(table: "payments_product", column: "transaction_details", expected: "a JSON object")
+            throw StoredValueError(table: Table.paymentsProduct, column: "transaction_details", expected: "a JSON object")
         }
         guard let amount = details["grossAmount"]?.int64Value, notification.wholeAmount == amount else {
             throw DomainError(.amountMismatch)

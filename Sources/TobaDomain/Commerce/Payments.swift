@@ -47,7 +47,7 @@ public final class Payments: Sendable {
             if let userId, userId != user.id { try PermissionChecker.requireAdmin(db, user, .paymentsViewProduct) }
             target = user.id
         }
-        return try Page.fetch(db, table: "payments_product", page: page, order: .newestFirst(column: "created_at"),
+        return try Page.fetch(db, table: Table.paymentsProduct, page: page, order: .newestFirst(column: "created_at"),
                               where: target == nil ? "deleted_at IS NULL" : "user_id = ? AND deleted_at IS NULL",
                               arguments: target.map { [$0] } ?? [], transform: Self.shown)
     }
@@ -89,7 +89,7 @@ public final class Payments: Sendable {
     }
 
     func payment(_ db: any SQLConnection, id: String) throws -> JSONValue {
-        guard let key = UUIDText.storage(id), let record = try RecordJSON.fetch(db, table: "payments_product", id: key) else {
+        guard let key = UUIDText.storage(id), let record = try RecordJSON.fetch(db, table: Table.paymentsProduct, id: key) else {
             throw DomainError.notFound("payment")
         }
         return Self.shown(record)

@@ -44,7 +44,7 @@ extension Store {
             conditions.append("product_id = ?")
             arguments += [productId]
         }
-        return try Page.fetch(db, table: "subscriptions_plan", page: page,
+        return try Page.fetch(db, table: Table.subscriptionsPlan, page: page,
                               where: conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), arguments: arguments)
     }
 
@@ -69,21 +69,20 @@ extension Store {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM subscriptions_plan WHERE id = ?", arguments: [planId]) else {
             throw DomainError.notFound("plan")
         }
-        var changes = ColumnChanges(current: row)
+        var changes = ColumnValues(changing: row)
         changes.set("product_id", input.productId)
         changes.set("name", input.name)
         changes.set("description", input.description)
         changes.set("price", input.price)
         changes.set("period_days", input.periodDays)
         changes.setJSON("extra_data", input.extraData)
-        try changes.applyLogged(db, table: "subscriptions_plan", id: planId, admin: admin, model: ("subscriptions", "plan"),
-                                objectId: String(planId), repr: try input.name ?? row.read("name"), at: clock.now())
+        try changes.updateLogged(db, table: Table.subscriptionsPlan, id: planId, admin: admin, model: ("subscriptions", "plan"),
+                                 objectId: String(planId), repr: try input.name ?? row.read("name"), at: clock.now())
         return ["plan": try plan(db, id: planId)]
     }
 
     func plan(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "subscriptions_plan", id: id) else { throw DomainError.notFound("plan") }
-        return record
+        try RecordJSON.fetch(db, table: Table.subscriptionsPlan, id: id, orNotFound: "plan")
     }
 
     /// What a renewal or a purchase needs of a plan.

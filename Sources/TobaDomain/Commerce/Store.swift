@@ -41,7 +41,7 @@ public final class Store: Sendable {
 
     /// `product.list`: active products by id; every product when `includeInactive`.
     public func listProducts(_ db: any SQLConnection, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "store_product", page: page, where: includeInactive ? "1" : "is_active = 1")
+        try Page.fetch(db, table: Table.storeProduct, page: page, where: includeInactive ? "1" : "is_active = 1")
     }
 
     /// `product.create`: `{product}`. Text columns default to empty, `isActive` to true.
@@ -65,7 +65,7 @@ public final class Store: Sendable {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM store_product WHERE id = ?", arguments: [productId]) else {
             throw DomainError.notFound("product")
         }
-        var changes = ColumnChanges(current: row)
+        var changes = ColumnValues(changing: row)
         changes.set("name", input.name)
         changes.set("description", input.description)
         changes.set("app_link", input.appLink)
@@ -73,14 +73,13 @@ public final class Store: Sendable {
         changes.set("landing_link", input.landingLink)
         changes.set("is_active", input.isActive)
         changes.set("nickname", input.nickname)
-        try changes.applyLogged(db, table: "store_product", id: productId, admin: admin, model: ("store", "product"),
-                                objectId: String(productId), repr: try input.name ?? row.read("name"), at: clock.now())
+        try changes.updateLogged(db, table: Table.storeProduct, id: productId, admin: admin, model: ("store", "product"),
+                                 objectId: String(productId), repr: try input.name ?? row.read("name"), at: clock.now())
         return ["product": try product(db, id: productId)]
     }
 
     func product(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "store_product", id: id) else { throw DomainError.notFound("product") }
-        return record
+        try RecordJSON.fetch(db, table: Table.storeProduct, id: id, orNotFound: "product")
     }
 
     /// The product a purchase or a voucher claim is for: `productId` when given (it must exist

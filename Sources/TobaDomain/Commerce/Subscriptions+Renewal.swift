@@ -134,7 +134,7 @@ extension Subscriptions {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM subscriptions_subscription WHERE id = ?", arguments: [key]) else {
             throw DomainError.notFound("subscription")
         }
-        return Renewal(id: id, row: row, subscription: try RecordJSON.record(row, table: "subscriptions_subscription"),
-                       history: try RecordJSON.fetch(db, table: "subscriptions_history", id: historyId) ?? .null)
+        return Renewal(id: id, row: row, subscription: try RecordJSON.record(row, table: Table.subscriptionsSubscription),
+                       history: try RecordJSON.fetch(db, table: Table.subscriptionsHistory, id: historyId) ?? .null)
     }
 }

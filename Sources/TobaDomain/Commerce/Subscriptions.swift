@@ -15,7 +15,7 @@ public final class Subscriptions: Sendable {
     public func mine(_ db: any SQLConnection, user: AuthUser, productId: Int64?) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: user.id)
         let filter = productId == nil ? "" : " AND product_id = ?"
-        let items = try RecordJSON.fetchAll(db, table: "subscriptions_subscription", sql: """
+        let items = try RecordJSON.fetchAll(db, table: Table.subscriptionsSubscription, sql: """
             SELECT * FROM subscriptions_subscription WHERE user_id = ?\(filter) ORDER BY created_at, id
             """, arguments: [user.id] + (productId.map { [$0] } ?? []))
         return ["subscriptions": .array(items)]
@@ -51,14 +51,11 @@ public final class Subscriptions: Sendable {
         if target != user.id {
             try PermissionChecker.requireAdmin(db, user, .subscriptionsViewHistory)
         }
-        return try Page.fetch(db, table: "subscriptions_history", page: page, order: .newestFirst(column: "timestamp"),
+        return try Page.fetch(db, table: Table.subscriptionsHistory, page: page, order: .newestFirst(column: "timestamp"),
                               where: "user_id = ?", arguments: [target])
     }
 
     func subscription(_ db: any SQLConnection, id: String) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "subscriptions_subscription", id: id) else {
-            throw DomainError.notFound("subscription")
-        }
-        return record
+        try RecordJSON.fetch(db, table: Table.subscriptionsSubscription, id: id, orNotFound: "subscription")
     }
 }

@@ -37,9 +37,7 @@ public final class Feedback: Sendable {
         try db.execute(sql: """
             INSERT INTO feedback_feedback (satisfaction, type, page, message, attachment, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [s.satisfaction, s.type, s.page, s.message, s.attachment ?? "", clock.now(), user.id])
-        guard let record = try RecordJSON.fetch(db, table: "feedback_feedback", id: db.lastInsertedRowID) else {
-            throw DomainError.notFound("feedback")
-        }
+        let record = try RecordJSON.fetch(db, table: Table.feedbackFeedback, id: db.lastInsertedRowID, orNotFound: "feedback")
         return ["feedback": record]
     }
 
@@ -56,7 +54,7 @@ public final class Feedback: Sendable {
             conditions.append("page = ?")
             arguments += [pageFilter]
         }
-        return try Page.fetch(db, table: "feedback_feedback", page: page, order: .newestFirst(column: "created_at"),
+        return try Page.fetch(db, table: Table.feedbackFeedback, page: page, order: .newestFirst(column: "created_at"),
                               where: conditions.joined(separator: " AND "), arguments: arguments)
     }
 }

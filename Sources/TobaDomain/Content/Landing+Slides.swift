@@ -6,15 +6,14 @@ extension Landing {
     /// new UUID. It shows on the landing page once `landing.arrange` places it.
     public func createSlide(_ db: any SQLConnection, admin: AuthUser, _ change: SlideChange) throws -> JSONValue {
         try Validate.nonBlank(change.texts["title"] ?? "", field: "title")
-        let columns = try change.columns(defaults: true)
+        var columns = try change.columns(defaults: true)
         try checkEventWindow(columns, stored: nil)
         let id = UUIDText.storage(UUIDText.random())!
         let now = clock.now()
-        let all = [("id", id.sqlValue)] + columns + [("created_at", now.sqlValue), ("updated_at", now.sqlValue)]
-        try db.execute(sql: """
-            INSERT INTO landing_swiperslide (\(all.map { "\"\($0.0)\"" }.joined(separator: ", ")))
-            VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
-            """, arguments: SQLArguments(all.map(\.1)))
+        columns.set("id", id)
+        columns.set("created_at", now)
+        columns.set("updated_at", now)
+        try columns.insert(db, into: Table.landingSwiperslide)
         try AdminLog.write(db, userId: admin.id, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
                            repr: change.texts["title"] ?? "", action: .addition, at: now)
         return ["slide": try slide(db, id: id)]
@@ -28,15 +27,14 @@ extension Landing {
         guard let stored = try StoredRow.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id]) else {
             throw DomainError.notFound("slide")
         }
-        var changes = ColumnChanges(current: stored)
-        for (column, value) in try change.columns(defaults: false) { changes.set(column, value) }
-        let changed = changes.assignments.map { ($0.column, $0.value) }
-        try checkEventWindow(changed, stored: stored)
-        guard !changed.isEmpty else { return ["slide": try slide(db, id: id)] }
+        var changes = ColumnValues(changing: stored)
+        changes.set(try change.columns(defaults: false))
+        try checkEventWindow(changes, stored: stored)
+        guard !changes.isEmpty else { return ["slide": try slide(db, id: id)] }
         let now = clock.now()
-        try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.sqlValue)],
-                                admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
-                                repr: try change.texts["title"] ?? stored.read("title"), at: now)
+        try changes.updateLogged(db, table: Table.landingSwiperslide, id: id, extra: [("updated_at", now.sqlValue)],
+                                 admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
+                                 repr: try change.texts["title"] ?? stored.read("title"), at: now)
         return ["slide": try slide(db, id: id)]
     }
 
@@ -61,14 +59,13 @@ extension Landing {
     }
 
     private func slide(_ db: any SQLConnection, id: String) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "landing_swiperslide", id: id) else { throw DomainError.notFound("slide") }
-        return record
+        try RecordJSON.fetch(db, table: Table.landingSwiperslide, id: id, orNotFound: "slide")
     }
 
     /// An event may not end before it starts (`invalid_window`, field `eventEnd`).
-    private func checkEventWindow(_ columns: [(String, SQLValue)], stored: StoredRow?) throws {
+    private func checkEventWindow(_ columns: ColumnValues, stored: StoredRow?) throws {
         func current(_ column: String) throws -> Timestamp? {
-            if let given = columns.first(where: { $0.0 == column }) { return Timestamp.decode(given.1) }
+            if let given = columns.value(of: column) { return Timestamp.decode(given) }
             return try stored?.read(column, as: Timestamp?.self)
         }
         if let start = try current("event_start"), let end = try current("event_end"), end < start {

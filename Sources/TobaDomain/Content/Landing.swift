@@ -13,10 +13,10 @@ public final class Landing: Sendable {
     /// `landing.list` → a page of the active slides with a shown swiper entry, in swiper
     /// `order`, each with its `order` (keyset pagination on the swiper's `order`).
     public func list(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "landing_swiper", page: page, order: .ascending(column: "order"), key: "order",
+        try Page.fetch(db, table: Table.landingSwiper, page: page, order: .ascending(column: "order"), key: "order",
                        where: "is_show = 1 AND slide_id IN (SELECT id FROM landing_swiperslide WHERE is_active = 1)") { entry in
             guard let entry = entry.objectValue, let id = entry["slideId"]?.stringValue.flatMap(UUIDText.storage),
-                  var slide = try RecordJSON.fetch(db, table: "landing_swiperslide", id: id)?.objectValue
+                  var slide = try RecordJSON.fetch(db, table: Table.landingSwiperslide, id: id)?.objectValue
             else { throw DomainError.notFound("slide") }
             slide["order"] = entry["order"]
             return .object(slide)
@@ -78,7 +78,7 @@ public final class Landing: Sendable {
             try db.execute(sql: "DELETE FROM landing_swiper WHERE \"order\" = ?", arguments: [order])
             try log(order, old.slide, .deletion)
         }
-        let swiper = try RecordJSON.fetchAll(db, table: "landing_swiper", sql: "SELECT * FROM landing_swiper ORDER BY \"order\"")
+        let swiper = try RecordJSON.fetchAll(db, table: Table.landingSwiper, sql: "SELECT * FROM landing_swiper ORDER BY \"order\"")
         return ["swiper": .array(swiper)]
     }
 }

@@ -27,21 +27,21 @@ extension Landing {
             "event_registration_link", "video_link", "product_link", "font_color", "image",
         ].map { (RecordJSON.camelCase($0), $0) }
 
-        /// The columns to write, as `(column, value)`, for the fields given; `defaults` adds
-        /// every other writable column with its default (a new slide).
-        func columns(defaults: Bool) throws(DomainError) -> [(String, SQLValue)] {
-            let table = SchemaCatalog.table("landing_swiperslide")
-            var out: [(String, SQLValue)] = []
+        /// The columns to write for the fields given; `defaults` adds every other writable column
+        /// with its default (a new slide).
+        func columns(defaults: Bool) throws(DomainError) -> ColumnValues {
+            let table = SchemaCatalog.table(Table.landingSwiperslide)
+            var out = ColumnValues()
             for (parameter, column) in Self.textColumns {
                 if let text = texts[parameter] {
                     if let max = table[column: column]?.maxLength { try Validate.length(text, max: max, field: parameter) }
-                    out.append((column, text.sqlValue))
+                    out.set(column, text)
                 } else if defaults {
-                    out.append((column, "".sqlValue))
+                    out.set(column, "")
                 }
             }
             func add(_ column: String, _ value: SQLValue?, default fallback: SQLValue) {
-                if let value { out.append((column, value)) } else if defaults { out.append((column, fallback)) }
+                if let value { out.set(column, value) } else if defaults { out.set(column, fallback) }
             }
             add("event_is_online", eventIsOnline?.sqlValue, default: false.sqlValue)
             add("is_active", isActive?.sqlValue, default: true.sqlValue)

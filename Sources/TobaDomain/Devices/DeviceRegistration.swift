@@ -40,22 +40,26 @@ extension Devices {
 
     /// A registration whose values passed every rule: the columns to write.
     struct CheckedRegistration {
-        struct Column {
-            let name: String
-            let value: SQLValue
-            /// Given by the caller (or always written): an update of a known device writes only these.
-            let given: Bool
-        }
-
         let kind: DeviceKind
         let registrationId: String
-        let columns: [Column]
+        /// Every column of a new device.
+        var insertColumns = ColumnValues()
+        /// The columns given by the caller (or always written): an update of a known device writes only these.
+        var updateColumns = ColumnValues()
         /// A parameter a new device needs but the caller left out (web push keys); a known
         /// device keeps its stored value.
         var missingForNewDevice: String?
 
-        var insertColumns: [Column] { columns }
-        var updateColumns: [Column] { columns.filter(\.given) }
+        init(kind: DeviceKind, registrationId: String) {
+            self.kind = kind
+            self.registrationId = registrationId
+        }
+
+        /// Sets `column` of a new device, and of an update when `given` (a nil value is NULL).
+        mutating func set(_ column: String, _ value: some SQLValueConvertible, given: Bool) {
+            insertColumns.set(column, value)
+            if given { updateColumns.set(column, value) }
+        }
     }
 
     /// Checks the values of a registration; nothing here depends on stored state.
@@ -67,34 +71,31 @@ extension Devices {
         try checkRegistrationId(r.registrationId, kind: kind)
         try Validate.length(r.name, max: 225, field: "name")
         try Validate.length(r.applicationId, max: 64, field: "applicationId")
-        typealias Column = CheckedRegistration.Column
-        var missing: String?
-        var columns: [Column] = [
-            Column(name: "registration_id", value: r.registrationId.sqlValue, given: true),
-            Column(name: "active", value: (r.active ?? true).sqlValue, given: true),
-            Column(name: "name", value: r.name.sqlValue, given: r.name != nil),
-            Column(name: "application_id", value: r.applicationId.sqlValue, given: r.applicationId != nil),
-        ]
+        var checked = CheckedRegistration(kind: kind, registrationId: r.registrationId)
+        checked.set("registration_id", r.registrationId, given: true)
+        checked.set("active", r.active ?? true, given: true)
+        checked.set("name", r.name, given: r.name != nil)
+        checked.set("application_id", r.applicationId, given: r.applicationId != nil)
         switch kind {
         case .apns, .wns:
-            columns.append(Column(name: "device_id", value: try uuidDeviceId(r.deviceId), given: r.deviceId != nil))
+            checked.set("device_id", try uuidDeviceId(r.deviceId), given: r.deviceId != nil)
         case .gcm:
-            columns.append(Column(name: "device_id", value: try gcmDeviceId(r.deviceId), given: r.deviceId != nil))
+            checked.set("device_id", try gcmDeviceId(r.deviceId), given: r.deviceId != nil)
             let type = r.cloudMessageType ?? "FCM"
             guard DeviceKind.cloudMessageTypes.contains(type) else { throw DomainError(.invalidChoice, field: "cloudMessageType") }
-            columns.append(Column(name: "cloud_message_type", value: type.sqlValue, given: r.cloudMessageType != nil))
+            checked.set("cloud_message_type", type, given: r.cloudMessageType != nil)
         case .webpush:
             let browser = r.browser ?? "CHROME"
             guard DeviceKind.browsers.contains(browser) else { throw DomainError(.invalidChoice, field: "browser") }
             for (field, value, max) in [("p256dh", r.p256dh, 88), ("auth", r.auth, 24)] {
-                guard let value else { missing = missing ?? field; continue }
+                guard let value else { checked.missingForNewDevice = checked.missingForNewDevice ?? field; continue }
                 if value.isEmpty { throw DomainError(.valueRequired, field: field) }
                 try Validate.length(value, max: max, field: field)
-                columns.append(Column(name: field, value: value.sqlValue, given: true))
+                checked.set(field, value, given: true)
             }
-            columns.append(Column(name: "browser", value: browser.sqlValue, given: r.browser != nil))
+            checked.set("browser", browser, given: r.browser != nil)
         }
-        return CheckedRegistration(kind: kind, registrationId: r.registrationId, columns: columns, missingForNewDevice: missing)
+        return checked
     }
 
     /// Not blank; APNS ids are hex (`^(0x)?[0-9a-fA-F]+$`) of at most 200 characters.

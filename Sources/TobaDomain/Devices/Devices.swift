@@ -32,19 +32,17 @@ public final class Devices: Sendable {
             return try update(db, kind: kind, id: id, userId: user.id, checked.updateColumns)
         }
         if let field = checked.missingForNewDevice { throw DomainError(.valueRequired, field: field) }
-        let columns = checked.insertColumns
-        let names = (columns.map(\.name) + ["user_id", "date_created"]).map { "\"\($0)\"" }.joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-                       arguments: SQLArguments(columns.map(\.value) + [user.id.sqlValue, clock.now().sqlValue]))
+        var columns = checked.insertColumns
+        columns.set("user_id", user.id)
+        columns.set("date_created", clock.now())
+        try columns.insert(db, into: table)
         return ["device": try record(db, kind: kind, id: db.lastInsertedRowID)]
     }
 
-    private func update(_ db: any SQLConnection, kind: DeviceKind, id: Int64, userId: Int64,
-                        _ columns: [CheckedRegistration.Column]) throws -> JSONValue {
-        let sets = (columns.map(\.name) + ["user_id"]).map { "\"\($0)\" = ?" }.joined(separator: ", ")
-        try db.execute(sql: "UPDATE \(kind.table) SET \(sets) WHERE id = ?",
-                       arguments: SQLArguments(columns.map(\.value) + [userId.sqlValue, id.sqlValue]))
+    private func update(_ db: any SQLConnection, kind: DeviceKind, id: Int64, userId: Int64, _ given: ColumnValues) throws -> JSONValue {
+        var columns = given
+        columns.set("user_id", userId)
+        try columns.update(db, table: kind.table, id: id)
         return ["device": try record(db, kind: kind, id: id)]
     }
 
@@ -104,7 +102,7 @@ public final class Devices: Sendable {
     }
 
     func record(_ db: any SQLConnection, kind: DeviceKind, id: Int64) throws -> JSONValue {
-        guard let row = try RecordJSON.fetch(db, table: kind.table, id: id) else { throw DomainError.notFound("device") }
+        let row = try RecordJSON.fetch(db, table: kind.table, id: id, orNotFound: "device")
         return Self.tagged(row, kind)
     }
 

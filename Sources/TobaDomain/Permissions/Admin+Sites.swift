@@ -7,7 +7,7 @@ extension Admin {
     /// stays a string); `appLabel` and `model` name the changed object's content type.
     public func listLog(_ db: any SQLConnection, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
-        return try Page.fetch(db, table: "django_admin_log", page: page, order: .newestFirst(column: "action_time"),
+        return try Page.fetch(db, table: Table.djangoAdminLog, page: page, order: .newestFirst(column: "action_time"),
                               where: userId == nil ? "1" : "user_id = ?", arguments: userId.map { [$0] } ?? []) { record in
             guard var entry = record.objectValue else { return record }
             if let text = entry["changeMessage"]?.stringValue, let parsed = try? JSONParser.parse(Array(text.utf8)) {
@@ -22,7 +22,7 @@ extension Admin {
 
     /// `site.list`: sites by id.
     public func listSites(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "django_site", page: page)
+        try Page.fetch(db, table: Table.djangoSite, page: page)
     }
 
     /// `site.create` → `{site}` (not in §8.4, which has only list and update; social apps link to
@@ -34,7 +34,7 @@ extension Admin {
         let id = db.lastInsertedRowID
         try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(id), repr: domain,
                            action: .addition, at: clock.now())
-        return ["site": try RecordJSON.fetch(db, table: "django_site", id: id) ?? .null]
+        return ["site": try RecordJSON.fetch(db, table: Table.djangoSite, id: id) ?? .null]
     }
 
     /// `site.update` → `{site, changed}`.
@@ -55,7 +55,7 @@ extension Admin {
         }
         try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(siteId), repr: try domain ?? row.read("domain"),
                            action: .change, changedFields: changed, at: clock.now())
-        return ["site": try RecordJSON.fetch(db, table: "django_site", id: siteId) ?? .null, "changed": .array(changed.map(JSONValue.string))]
+        return ["site": try RecordJSON.fetch(db, table: Table.djangoSite, id: siteId) ?? .null, "changed": .array(changed.map(JSONValue.string))]
     }
 
     /// Django's site domain rules: at most 100 characters, no whitespace, unique (`site_domain_taken`).

@@ -53,7 +53,7 @@ extension Admin {
             conditions.append("id IN (SELECT user_id FROM users_user_groups WHERE group_id = ?)")
             arguments += [groupId]
         }
-        return try Page.fetch(db, table: "users_user", page: page,
+        return try Page.fetch(db, table: Table.usersUser, page: page,
                               where: conditions.isEmpty ? "1" : conditions.joined(separator: " AND "), arguments: arguments)
     }
 
@@ -62,10 +62,10 @@ extension Admin {
     /// `permission.list`), `permissions` every permission `has_perm` grants (as in `user.me`).
     public func getUser(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: userId)
-        let user = try userRecord(db, id: userId)
+        let user = try RecordJSON.user(db, id: userId)
         return [
             "user": user,
-            "profile": try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null,
+            "profile": try RecordJSON.profile(db, userId: userId),
             "emails": try Accounts.emailRecords(db, userId: userId),
             "groups": try groupRecords(db, userId: userId),
             "userPermissions": try directPermissions(db, userId: userId),
@@ -75,7 +75,7 @@ extension Admin {
 
     func directPermissions(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         let types = try contentTypes(db)
-        let records = try RecordJSON.fetchAll(db, table: "auth_permission", sql: """
+        let records = try RecordJSON.fetchAll(db, table: Table.authPermission, sql: """
             SELECT p.* FROM auth_permission p JOIN users_user_user_permissions up ON up.permission_id = p.id
             WHERE up.user_id = ? ORDER BY p.id
             """, arguments: [userId])
@@ -116,8 +116,8 @@ extension Admin {
             """, arguments: [userId])
         else { throw DomainError.notFound("user") }
         if try row.read("is_superuser", as: Bool.self), !admin.isSuperuser { throw DomainError(.superuserRequired) }
-        let groupIds = try change.groupIds.map { try existingIds(db, table: "auth_group", $0, what: "group") }
-        let permissionIds = try change.permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
+        let groupIds = try change.groupIds.map { try existingIds(db, table: Table.authGroup, $0, what: "group") }
+        let permissionIds = try change.permissionIds.map { try existingIds(db, table: Table.authPermission, $0, what: "permission") }
         let flags: [(column: String, field: String, wanted: Bool?)] = [
             ("is_active", "isActive", change.isActive),
             ("is_staff", "isStaff", change.isStaff),
@@ -136,11 +136,11 @@ extension Admin {
         for flag in flagChanges {
             try db.execute(sql: "UPDATE users_user SET \"\(flag.column)\" = ? WHERE id = ?", arguments: [flag.wanted, userId])
         }
-        if let groupIds, try replaceLinks(db, table: "users_user_groups", owner: ("user_id", userId), target: "group_id", ids: groupIds) {
+        if let groupIds, try replaceLinks(db, table: Table.usersUserGroups, owner: ("user_id", userId), target: "group_id", ids: groupIds) {
             changed.append("groups")
         }
         if let permissionIds,
-           try replaceLinks(db, table: "users_user_user_permissions", owner: ("user_id", userId), target: "permission_id", ids: permissionIds) {
+           try replaceLinks(db, table: Table.usersUserUserPermissions, owner: ("user_id", userId), target: "permission_id", ids: permissionIds) {
             changed.append("user_permissions")
         }
         if change.isActive == false, changed.contains("is_active") {
@@ -149,7 +149,7 @@ extension Admin {
         try AdminLog.write(db, userId: admin.id, model: ("users", "user"), objectId: String(userId), repr: try row.read("email"),
                            action: .change, changedFields: changed, at: clock.now())
         return [
-            "user": try userRecord(db, id: userId),
+            "user": try RecordJSON.user(db, id: userId),
             "groups": try groupRecords(db, userId: userId),
             "userPermissions": try directPermissions(db, userId: userId),
             "permissions": .array(try PermissionChecker.allPermissions(db, userId: userId).map(JSONValue.string)),

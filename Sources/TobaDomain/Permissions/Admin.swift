@@ -17,11 +17,6 @@ public final class Admin: Sendable {
 
     // MARK: Shared reads
 
-    func userRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
-        return user
-    }
-
     /// A group record with `permissionIds` (ascending).
     func groupRecord(_ record: JSONValue, _ db: any SQLConnection) throws -> JSONValue {
         guard var object = record.objectValue, let id = object["id"]?.int64Value else { return record }
@@ -33,13 +28,13 @@ public final class Admin: Sendable {
     }
 
     func groupRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let group = try RecordJSON.fetch(db, table: "auth_group", id: id) else { throw DomainError.notFound("group") }
+        let group = try RecordJSON.fetch(db, table: Table.authGroup, id: id, orNotFound: "group")
         return try groupRecord(group, db)
     }
 
     /// The groups of a user, by id, each with its `permissionIds`.
     func groupRecords(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
-        let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
+        let groups = try RecordJSON.fetchAll(db, table: Table.authGroup, sql: """
             SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
             """, arguments: [userId])
         return .array(try groups.map { try groupRecord($0, db) })

@@ -72,12 +72,12 @@ public final class Sessions: Sendable {
 
     func record(_ db: any SQLConnection, id: String) throws -> JSONValue? {
         guard let key = UUIDText.storage(id) else { return nil }
-        return try RecordJSON.fetch(db, table: "rest_framework_sso_sessiontoken", id: key)
+        return try RecordJSON.fetch(db, table: Table.restFrameworkSsoSessiontoken, id: key)
     }
 
     /// The caller's sessions, newest first, the current one marked `current: true`.
     public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "rest_framework_sso_sessiontoken", page: page, order: .newestFirst(column: "created_at"),
+        try Page.fetch(db, table: Table.restFrameworkSsoSessiontoken, page: page, order: .newestFirst(column: "created_at"),
                        where: "user_id = ?", arguments: [user.id]) { record in
             var object = record.objectValue ?? JSONObject()
             object["current"] = .bool(object["id"] == .string(user.sessionId))

@@ -16,7 +16,7 @@ public final class SocialAccounts: Sendable {
 
     /// `social.list` → a page of the caller's social accounts, by id (tokens are never shown).
     public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "socialaccount_socialaccount", page: page, where: "user_id = ?", arguments: [user.id])
+        try Page.fetch(db, table: Table.socialaccountSocialaccount, page: page, where: "user_id = ?", arguments: [user.id])
     }
 
     /// `social.disconnect` → `{deleted: true, socialAccountId}`: removes one of the caller's

@@ -46,13 +46,13 @@ extension SocialAccounts {
         }
         try AdminLog.write(db, userId: admin.id, model: ("socialaccount", "socialapp"), objectId: String(appId), repr: app.name,
                            action: .addition, at: clock.now())
-        guard let record = try RecordJSON.fetch(db, table: "socialaccount_socialapp", id: appId) else { throw DomainError.notFound("social app") }
+        let record = try RecordJSON.fetch(db, table: Table.socialaccountSocialapp, id: appId, orNotFound: "social app")
         return ["socialApp": try withSites(db, record)]
     }
 
     /// `socialapp.list` (admin `socialaccount.view_socialapp`) → a page of apps by id, each with its `siteIds`.
     public func listApps(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "socialaccount_socialapp", page: page) { try withSites(db, $0) }
+        try Page.fetch(db, table: Table.socialaccountSocialapp, page: page) { try withSites(db, $0) }
     }
 
     private func withSites(_ db: any SQLConnection, _ record: JSONValue) throws -> JSONValue {

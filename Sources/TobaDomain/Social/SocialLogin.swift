@@ -97,9 +97,7 @@ extension SocialAccounts {
         try db.execute(sql: "UPDATE users_user SET last_login = ? WHERE id = ?", arguments: [now, userId])
         let session = try accounts.startSession(db, userId: userId, clientId: input.clientId, ipAddress: address?.canonical,
                                                 userAgent: input.userAgent)
-        guard let account = try RecordJSON.fetch(db, table: "socialaccount_socialaccount", id: accountId) else {
-            throw DomainError.notFound("social account")
-        }
+        let account = try RecordJSON.fetch(db, table: Table.socialaccountSocialaccount, id: accountId, orNotFound: "social account")
         return LoginResult(login: session, created: created, socialAccount: account)
     }
 

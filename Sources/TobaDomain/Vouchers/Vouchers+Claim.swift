@@ -45,7 +45,7 @@ extension Vouchers {
         let claimId = db.lastInsertedRowID
         let grant = try subscriptions.grant(db, userId: user.id, productId: product, days: settings.voucherGrantDays)
         return [
-            "claim": try RecordJSON.fetch(db, table: "vouchers_invitation_claimed", id: claimId) ?? .null,
+            "claim": try RecordJSON.fetch(db, table: Table.vouchersInvitationClaimed, id: claimId) ?? .null,
             "subscription": grant.subscription,
         ]
     }
@@ -73,7 +73,7 @@ extension Vouchers {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) == true else {
             throw DomainError.notFound("voucher")
         }
-        return try Page.fetch(db, table: "vouchers_invitation_claimed", page: page, where: "voucher_id = ?", arguments: [voucherId])
+        return try Page.fetch(db, table: Table.vouchersInvitationClaimed, page: page, where: "voucher_id = ?", arguments: [voucherId])
     }
 
     static func lookupKey(_ code: String) -> String {

@@ -94,7 +94,7 @@ public final class Vouchers: Sendable {
             throw DomainError(.invalidWindow, field: input.validTo == nil ? "validFrom" : "validTo")
         }
         try checkUnique(db, code: input.code, name: input.name, except: voucherId)
-        var changes = ColumnChanges(current: row)
+        var changes = ColumnValues(changing: row)
         changes.set("code", input.code?.uppercased())
         changes.set("code_l", input.code?.lowercased())
         changes.set("name", input.name)
@@ -109,22 +109,22 @@ public final class Vouchers: Sendable {
         case .value(let id): changes.set("user_id", id)
         }
         let now = clock.now()
-        try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.sqlValue)],
-                                admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
-                                repr: try input.name ?? row.read("name"), at: now)
+        try changes.updateLogged(db, table: Table.vouchersInvitation, id: voucherId, extra: [("updated_at", now.sqlValue)],
+                                 admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
+                                 repr: try input.name ?? row.read("name"), at: now)
         return ["voucher": try voucher(db, id: voucherId)]
     }
 
     /// `voucher.list` (admin `vouchers.view_invitation`): vouchers by id, optionally only active
     /// or inactive ones, each with `claimed`.
     public func list(_ db: any SQLConnection, isActive: Bool?, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "vouchers_invitation", page: page, where: isActive == nil ? "1" : "is_active = ?",
+        try Page.fetch(db, table: Table.vouchersInvitation, page: page, where: isActive == nil ? "1" : "is_active = ?",
                        arguments: isActive.map { [$0] } ?? []) { record in try withClaimCount(db, record) }
     }
 
     /// The stored record plus `claimed`, the number of claims so far.
     func voucher(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "vouchers_invitation", id: id) else { throw DomainError.notFound("voucher") }
+        let record = try RecordJSON.fetch(db, table: Table.vouchersInvitation, id: id, orNotFound: "voucher")
         return try withClaimCount(db, record)
     }
 
