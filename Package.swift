@@ -7,7 +7,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "toba-register",
-    platforms: [.macOS(.v14)],
+    // No `platforms`: the service is built and tested on Linux only (README, "Platforms").
     products: [
         .executable(name: "toba-register", targets: ["toba-register"]),
     ],

@@ -3,6 +3,8 @@ import Foundation
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs CPU-heavy preparation (password hashing) on a pool of its own threads, one per core, at a
@@ -32,10 +34,18 @@ final class WorkerPool: @unchecked Sendable {
         for index in 0..<threads {
             let thread = Thread { [self] in
                 // On Linux the nice value is a per-thread attribute; raising it needs no privilege.
+                #if canImport(Glibc)
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+                #elseif canImport(Musl)
+                _ = setpriority(PRIO_PROCESS, 0, nice)
+                #endif
                 work()
             }
             thread.name = "toba-cpu-\(index)"
+            #if !os(Linux)
+            // Elsewhere a process-wide nice would slow every thread: a lower quality of service instead.
+            thread.qualityOfService = .utility
+            #endif
             thread.start()
         }
     }
