@@ -3,14 +3,14 @@ import TobaStore
 
 extension Accounts {
     /// Every address of a user, primary first, then in the order they were added.
-    public static func emailRecords(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
+    package static func emailRecords(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         .array(try RecordJSON.fetchAll(db, table: Table.accountEmailaddress, sql: """
             SELECT * FROM account_emailaddress WHERE user_id = ? ORDER BY "primary" DESC, id
             """, arguments: [userId]))
     }
 
     /// The caller's addresses, primary first, then in the order they were added: `{items, nextCursor}`.
-    public func listEmails(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
+    package func listEmails(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: Table.accountEmailaddress, page: page, order: .flagFirst(column: "primary"),
                        where: "user_id = ?", arguments: [user.id])
     }
@@ -22,7 +22,7 @@ extension Accounts {
     /// `maxAddressesPerUser` addresses (`too_many_addresses`); `email_taken` when an account
     /// holds the address (or the caller has it already); one that another account only added
     /// and never confirmed is taken from it.
-    public func addEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
+    package func addEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account_emailaddress WHERE user_id = ?", arguments: [user.id]) ?? 0
         guard count < Self.maxAddressesPerUser else { throw DomainError(.tooManyAddresses, field: "email") }
@@ -36,7 +36,7 @@ extension Accounts {
     }
 
     /// Makes a verified address of the caller primary, and the account's login email: `{email, user}`.
-    public func setPrimaryEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
+    package func setPrimaryEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])
@@ -49,7 +49,7 @@ extension Accounts {
     }
 
     /// Removes one of the caller's addresses, never the primary one.
-    public func removeEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
+    package func removeEmail(_ db: any SQLConnection, user: AuthUser, email raw: String) throws -> JSONValue {
         let email = try Validate.email(raw)
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, \"primary\" FROM account_emailaddress WHERE email = ? AND user_id = ?",
                                          arguments: [email, user.id])

@@ -5,7 +5,7 @@ import TobaStore
 /// Accounts (§8.2): users, profiles, email addresses and confirmations, passwords.
 /// CPU-heavy work (hashing) happens in `prepare…` functions, which run concurrently and touch no
 /// state that earlier requests may change; the rest runs in order on the writer.
-public final class Accounts: Sendable {
+package final class Accounts: Sendable {
     let clock: ServiceClock
     let settings: Settings
     let hasher: PasswordHasher
@@ -18,7 +18,7 @@ public final class Accounts: Sendable {
 
     /// `hashWork`, when given, counts the PBKDF2 rounds every hash and check performs (tests
     /// assert the work a check does, never its time).
-    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey, logger: Logger,
+    package init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey, logger: Logger,
                 hashWork: HashWorkMeter? = nil) {
         self.logger = logger
         self.database = database
@@ -58,7 +58,7 @@ public final class Accounts: Sendable {
 
     /// A new user: the `users_user` row, its profile and its primary address, in `group`.
     /// Returns the user's id and the address's id.
-    public func insertUser(
+    package func insertUser(
         _ db: any SQLConnection, email: String, passwordHash: String, firstName: String = "", lastName: String = "",
         phone: String = "", categoryId: Int64? = nil, superuser: Bool = false, verified: Bool, group: BuiltinGroup
     ) throws -> (userId: Int64, addressId: Int64) {
@@ -90,14 +90,14 @@ public final class Accounts: Sendable {
 
     /// A new password and its hash, made during preparation (nil when the preparation saw the
     /// request rate-limited: `hashed` then makes it in order, if the request gets that far).
-    public struct PreparedPassword: Sendable {
+    package struct PreparedPassword: Sendable {
         let password: String
         let hash: String?
     }
 
     /// Hashes a new password (the expensive part, run concurrently). The rules that depend on the
     /// stored user run later, in order, through `checkNewPassword`.
-    public func preparePassword(_ password: String) -> PreparedPassword {
+    package func preparePassword(_ password: String) -> PreparedPassword {
         PreparedPassword(password: password, hash: hasher.hash(password))
     }
 
@@ -107,7 +107,7 @@ public final class Accounts: Sendable {
 
     /// A password check made during preparation against a snapshot of the stored hash. In order,
     /// `confirm` reuses it when the stored hash is still the same, and checks again otherwise.
-    public struct PreparedCheck: Sendable {
+    package struct PreparedCheck: Sendable {
         let password: String
         let snapshotHash: String?
         let matched: Bool

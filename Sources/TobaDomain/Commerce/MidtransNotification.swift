@@ -3,24 +3,24 @@ import TobaRPC
 
 /// A Midtrans HTTP notification as the parent received it (§8.7). The signed fields are kept
 /// exactly as sent (a string as is, a number in its JSON spelling).
-public struct MidtransNotification: Sendable {
-    public let body: JSONObject
-    public let orderId: String
-    public let statusCode: String
-    public let grossAmount: String
-    public let signatureKey: String
-    public let transactionStatus: String
-    public let fraudStatus: String?
+package struct MidtransNotification: Sendable {
+    package let body: JSONObject
+    package let orderId: String
+    package let statusCode: String
+    package let grossAmount: String
+    package let signatureKey: String
+    package let transactionStatus: String
+    package let fraudStatus: String?
 
     /// A required field is missing or neither a string nor a number.
-    public struct Invalid: Error, Sendable {
-        public enum Problem: Sendable { case missing, notTextOrNumber }
+    package struct Invalid: Error, Sendable {
+        package enum Problem: Sendable { case missing, notTextOrNumber }
 
-        public let problem: Problem
-        public let field: String
+        package let problem: Problem
+        package let field: String
     }
 
-    public init(body: JSONObject) throws(Invalid) {
+    package init(body: JSONObject) throws(Invalid) {
         func field(_ name: String) throws(Invalid) -> String {
             switch body[name] {
             case .string(let text)?: return text
@@ -39,7 +39,7 @@ public struct MidtransNotification: Sendable {
     }
 
     /// Hex SHA-512 of `order_id + status_code + gross_amount + serverKey`, compared in constant time.
-    public func hasValidSignature(serverKey: String) -> Bool {
+    package func hasValidSignature(serverKey: String) -> Bool {
         let expected = Array(HexDigest.string(SHA512.hash(data: Array((orderId + statusCode + grossAmount + serverKey).utf8))).utf8)
         let given = Array(signatureKey.lowercased().utf8)
         guard expected.count == given.count else { return false }

@@ -13,7 +13,7 @@ extension Payments {
     /// - Throws: `not_configured` (1007) until `payments.serverKey` is set; `invalid_signature`
     ///   (1001) for a bad signature, or a `transaction_status` that disagrees with the signed
     ///   `status_code` (`MidtransNotification.isConsistent`).
-    public func verify(_ notification: MidtransNotification) throws {
+    package func verify(_ notification: MidtransNotification) throws {
         guard let serverKey = settings.paymentServerKey else { throw DomainError(.notConfigured) }
         guard notification.hasValidSignature(serverKey: serverKey), notification.isConsistent else {
             throw DomainError(.invalidSignature)
@@ -27,7 +27,7 @@ extension Payments {
     ///   subscription (§8.6, no admin, `price_paid` = the gross amount). It happens once per payment.
     /// - Throws: Not found for an unknown order or a soft-deleted payment (which renews nothing);
     ///   `amount_mismatch` (1004) when `gross_amount` differs from the payment's amount.
-    public func notify(_ db: any SQLConnection, _ notification: MidtransNotification) throws -> JSONValue {
+    package func notify(_ db: any SQLConnection, _ notification: MidtransNotification) throws -> JSONValue {
         try verify(notification)
         guard let key = UUIDText.storage(notification.orderId),
               let row = try StoredRow.fetchOne(db, sql: """

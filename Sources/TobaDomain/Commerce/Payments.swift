@@ -3,12 +3,12 @@ import TobaStore
 
 /// Payments (§8.7, `payments_product`): one row per order sent to Midtrans. The gateway's
 /// notifications are handled in `Payments+Notify.swift`.
-public final class Payments: Sendable {
+package final class Payments: Sendable {
     let clock: ServiceClock
     let settings: Settings
     let subscriptions: Subscriptions
 
-    public init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
+    package init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
         self.clock = clock
         self.settings = settings
         self.subscriptions = subscriptions
@@ -16,7 +16,7 @@ public final class Payments: Sendable {
 
     /// `payment.create`: a pending payment for `planId` (its product must be active). Its id is
     /// the order id for the gateway. `{payment}`; with `idempotencyKey`, Stripe's rule (per user).
-    public func create(_ db: any SQLConnection, user: AuthUser, planId: Int64, idempotencyKey: String?) throws -> JSONValue {
+    package func create(_ db: any SQLConnection, user: AuthUser, planId: Int64, idempotencyKey: String?) throws -> JSONValue {
         let now = clock.now()
         return try Idempotency.run(db, key: idempotencyKey, method: "payment.create", userId: user.id,
                                    params: ["planId": .number(JSONNumber(planId))], now: now) {
@@ -39,7 +39,7 @@ public final class Payments: Sendable {
     /// `payment.list`: payments not deleted, newest first. A caller holding admin
     /// `payments.view_product` sees every user's (only `userId`'s when given); anyone else sees
     /// their own (another `userId`: Forbidden).
-    public func list(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    package func list(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let target: Int64?
         if try Self.viewsAll(db, user) {
             target = userId
@@ -54,7 +54,7 @@ public final class Payments: Sendable {
 
     /// `payment.get`: `{payment}`. The owner sees their payments not deleted; an admin with
     /// `payments.view_product` sees any, deleted ones included. Anyone else: Not found.
-    public func get(_ db: any SQLConnection, user: AuthUser, paymentId: String) throws -> JSONValue {
+    package func get(_ db: any SQLConnection, user: AuthUser, paymentId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(paymentId),
               let row = try StoredRow.fetchOne(db, sql: "SELECT user_id, deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
@@ -75,7 +75,7 @@ public final class Payments: Sendable {
 
     /// `payment.delete` (admin `payments.delete_product`): a soft delete (`deleted_at` set; the
     /// row stays for accounting but leaves every list). Deleting again changes nothing. `{payment}`.
-    public func delete(_ db: any SQLConnection, admin: AuthUser, paymentId: String) throws -> JSONValue {
+    package func delete(_ db: any SQLConnection, admin: AuthUser, paymentId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(paymentId),
               let row = try StoredRow.fetchOne(db, sql: "SELECT deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }

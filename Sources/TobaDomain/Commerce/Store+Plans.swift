@@ -4,15 +4,15 @@ import TobaStore
 /// Subscription plans (§8.5, `subscriptions_plan`): a price in whole Rupiah for `periodDays` days
 /// of one product.
 extension Store {
-    public struct PlanInput: Sendable {
-        public var productId: Int64?
-        public var name: String?
-        public var description: String?
-        public var price: Int64?
-        public var periodDays: Int64?
-        public var extraData: Patch<JSONValue>
+    package struct PlanInput: Sendable {
+        package var productId: Int64?
+        package var name: String?
+        package var description: String?
+        package var price: Int64?
+        package var periodDays: Int64?
+        package var extraData: Patch<JSONValue>
 
-        public init(productId: Int64?, name: String?, description: String?, price: Int64?, periodDays: Int64?,
+        package init(productId: Int64?, name: String?, description: String?, price: Int64?, periodDays: Int64?,
                     extraData: Patch<JSONValue>) {
             self.productId = productId
             self.name = name
@@ -34,7 +34,7 @@ extension Store {
 
     /// `plan.list`: plans of active products (of every product when `includeInactive`), by id,
     /// optionally of one product.
-    public func listPlans(_ db: any SQLConnection, productId: Int64?, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
+    package func listPlans(_ db: any SQLConnection, productId: Int64?, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
         var conditions: [String] = []
         var arguments: SQLArguments = []
         if !includeInactive {
@@ -49,7 +49,7 @@ extension Store {
     }
 
     /// `plan.create`: `{plan}`.
-    public func createPlan(_ db: any SQLConnection, admin: AuthUser, _ input: PlanInput) throws -> JSONValue {
+    package func createPlan(_ db: any SQLConnection, admin: AuthUser, _ input: PlanInput) throws -> JSONValue {
         try input.validate(db)
         guard let productId = input.productId, let name = input.name, let price = input.price, let days = input.periodDays else {
             throw DomainError(.valueRequired, field: "name")
@@ -64,7 +64,7 @@ extension Store {
     }
 
     /// `plan.update`: changes only the fields given. `{plan}`.
-    public func updatePlan(_ db: any SQLConnection, admin: AuthUser, planId: Int64, _ input: PlanInput) throws -> JSONValue {
+    package func updatePlan(_ db: any SQLConnection, admin: AuthUser, planId: Int64, _ input: PlanInput) throws -> JSONValue {
         try input.validate(db)
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM subscriptions_plan WHERE id = ?", arguments: [planId]) else {
             throw DomainError.notFound("plan")

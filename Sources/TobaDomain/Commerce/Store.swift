@@ -3,24 +3,24 @@ import TobaStore
 
 /// Store products (§8.5, `store_product`). Plans are in `Store+Plans.swift`.
 /// The admin rule runs before these (`Bind.admin`); each change writes one admin log row.
-public final class Store: Sendable {
+package final class Store: Sendable {
     let clock: ServiceClock
 
-    public init(clock: ServiceClock) {
+    package init(clock: ServiceClock) {
         self.clock = clock
     }
 
     /// The columns of a product an admin sets (`product.create` / `product.update`).
-    public struct ProductInput: Sendable {
-        public var name: String?
-        public var description: String?
-        public var appLink: String?
-        public var extraData: Patch<JSONValue>
-        public var landingLink: String?
-        public var isActive: Bool?
-        public var nickname: String?
+    package struct ProductInput: Sendable {
+        package var name: String?
+        package var description: String?
+        package var appLink: String?
+        package var extraData: Patch<JSONValue>
+        package var landingLink: String?
+        package var isActive: Bool?
+        package var nickname: String?
 
-        public init(name: String?, description: String?, appLink: String?, extraData: Patch<JSONValue>,
+        package init(name: String?, description: String?, appLink: String?, extraData: Patch<JSONValue>,
                     landingLink: String?, isActive: Bool?, nickname: String?) {
             self.name = name
             self.description = description
@@ -40,12 +40,12 @@ public final class Store: Sendable {
     }
 
     /// `product.list`: active products by id; every product when `includeInactive`.
-    public func listProducts(_ db: any SQLConnection, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
+    package func listProducts(_ db: any SQLConnection, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: Table.storeProduct, page: page, where: includeInactive ? "1" : "is_active = 1")
     }
 
     /// `product.create`: `{product}`. Text columns default to empty, `isActive` to true.
-    public func createProduct(_ db: any SQLConnection, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
+    package func createProduct(_ db: any SQLConnection, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
         try input.validate()
         guard let name = input.name else { throw DomainError(.valueRequired, field: "name") }
         try db.execute(sql: """
@@ -60,7 +60,7 @@ public final class Store: Sendable {
     }
 
     /// `product.update`: changes only the fields given (`extraData: null` clears it). `{product}`.
-    public func updateProduct(_ db: any SQLConnection, admin: AuthUser, productId: Int64, _ input: ProductInput) throws -> JSONValue {
+    package func updateProduct(_ db: any SQLConnection, admin: AuthUser, productId: Int64, _ input: ProductInput) throws -> JSONValue {
         try input.validate()
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM store_product WHERE id = ?", arguments: [productId]) else {
             throw DomainError.notFound("product")

@@ -10,7 +10,7 @@ import TobaStore
 extension Subscriptions {
     /// `subscription.renew` (admin `subscriptions.change_subscription`): `{subscription, history}`.
     /// `pricePaid` defaults to the plan's price. With `idempotencyKey`, Stripe's rule (per admin).
-    public func renew(_ db: any SQLConnection, admin: AuthUser, userId: Int64, planId: Int64, pricePaid: Int64?,
+    package func renew(_ db: any SQLConnection, admin: AuthUser, userId: Int64, planId: Int64, pricePaid: Int64?,
                       idempotencyKey: String?) throws -> JSONValue {
         let params: JSONValue = [
             "userId": .number(JSONNumber(userId)), "planId": .number(JSONNumber(planId)),

@@ -4,15 +4,15 @@ import TobaStore
 /// Subscriptions (§8.6): one per (user, product), with their history. Renewals and voucher
 /// grants are in `Subscriptions+Renewal.swift`. Every read applies the expiry rule first
 /// (`SubscriptionExpiry`), so no answer shows a stale status.
-public final class Subscriptions: Sendable {
+package final class Subscriptions: Sendable {
     let clock: ServiceClock
 
-    public init(clock: ServiceClock) {
+    package init(clock: ServiceClock) {
         self.clock = clock
     }
 
     /// `subscription.get`: `{subscriptions: [...]}`, the caller's, oldest first, optionally of one product.
-    public func mine(_ db: any SQLConnection, user: AuthUser, productId: Int64?) throws -> JSONValue {
+    package func mine(_ db: any SQLConnection, user: AuthUser, productId: Int64?) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: user.id)
         let filter = productId == nil ? "" : " AND product_id = ?"
         let items = try RecordJSON.fetchAll(db, table: Table.subscriptionsSubscription, sql: """
@@ -24,7 +24,7 @@ public final class Subscriptions: Sendable {
     /// `subscription.cancel`: the caller's running subscription of `productId` becomes
     /// `canceled`; access (and group `paid`, when it was paid) lasts until `periodEnd`.
     /// Canceling a canceled subscription again changes nothing. `{subscription}`.
-    public func cancel(_ db: any SQLConnection, user: AuthUser, productId: Int64) throws -> JSONValue {
+    package func cancel(_ db: any SQLConnection, user: AuthUser, productId: Int64) throws -> JSONValue {
         let now = clock.now()
         try SubscriptionExpiry.apply(db, now: now, userId: user.id)
         guard let row = try StoredRow.fetchOne(db, sql: """
@@ -46,7 +46,7 @@ public final class Subscriptions: Sendable {
 
     /// `subscription.history`: the history rows of `userId` (the caller when nil), newest first.
     /// Another user's history needs admin `subscriptions.view_history`.
-    public func history(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    package func history(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let target = userId ?? user.id
         if target != user.id {
             try PermissionChecker.requireAdmin(db, user, .subscriptionsViewHistory)

@@ -1,7 +1,7 @@
 extension DomainError {
     /// Every `data.reason` an application error (1000–1008) carries: the second table of
     /// protocol/errors.md, kept equal to `allCases` by a test. Each belongs to one `Kind`.
-    public enum Reason: String, Sendable, CaseIterable, CustomStringConvertible {
+    package enum Reason: String, Sendable, CaseIterable, CustomStringConvertible {
         // 1000 Validation failed
         case emailInvalid = "email_invalid"
         case emailRequired = "email_required"
@@ -71,9 +71,9 @@ extension DomainError {
         case storageError = "storage_error"
 
         /// The code as sent, so that interpolation and logs show what a client sees.
-        public var description: String { rawValue }
+        package var description: String { rawValue }
 
-        public var kind: Kind {
+        package var kind: Kind {
             switch self {
             case .emailInvalid, .emailRequired, .emailNotVerified, .passwordTooShort, .passwordEntirelyNumeric,
                  .passwordTooCommon, .passwordTooSimilar, .valueTooLong, .valueRequired, .valueOutOfRange, .invalidWindow,

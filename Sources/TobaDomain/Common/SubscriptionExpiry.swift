@@ -7,11 +7,11 @@ import TobaStore
 /// A subscription is *running* while its status is `trial`, `active` or `canceled` and
 /// `period_end` lies ahead. It is *paid* when its status is `active`, or `canceled` after having
 /// been paid (its `group_id` is not `trial`: a canceled voucher trial stays a trial).
-public enum SubscriptionExpiry {
+package enum SubscriptionExpiry {
     /// - Parameter userId: only this user's subscriptions, or all when nil.
     /// - Returns: the number of subscriptions that expired now.
     @discardableResult
-    public static func apply(_ db: any SQLConnection, now: Timestamp, userId: Int64? = nil) throws -> Int {
+    package static func apply(_ db: any SQLConnection, now: Timestamp, userId: Int64? = nil) throws -> Int {
         let scope = userId == nil ? "" : " AND user_id = ?"
         let args: SQLArguments = userId.map { [$0] } ?? []
         // Only user ids that are integers: another program's text there would read as 0 and
@@ -33,7 +33,7 @@ public enum SubscriptionExpiry {
 
     /// The user's groups follow their subscriptions: in `paid` (and out of `trial`) while a paid
     /// subscription runs; otherwise in `trial` (and out of `paid`). Other groups are left alone.
-    public static func settleGroups(_ db: any SQLConnection, userId: Int64, now: Timestamp) throws {
+    package static func settleGroups(_ db: any SQLConnection, userId: Int64, now: Timestamp) throws {
         let paid = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM subscriptions_subscription
                            WHERE user_id = ? AND period_end > ? AND (status = 'active'

@@ -4,7 +4,7 @@ import TobaStore
 extension Landing {
     /// `landing.slide.create` (admin `landing.add_swiperslide`) → `{slide}`: a new slide with a
     /// new UUID. It shows on the landing page once `landing.arrange` places it.
-    public func createSlide(_ db: any SQLConnection, admin: AuthUser, _ change: SlideChange) throws -> JSONValue {
+    package func createSlide(_ db: any SQLConnection, admin: AuthUser, _ change: SlideChange) throws -> JSONValue {
         try Validate.nonBlank(change.texts["title"] ?? "", field: "title")
         var columns = try change.columns(defaults: true)
         try checkEventWindow(columns, stored: nil)
@@ -21,7 +21,7 @@ extension Landing {
 
     /// `landing.slide.update` (admin `landing.change_swiperslide`) → `{slide}`: writes the fields
     /// whose value differs from the stored one (then `updated_at` too) and logs their columns.
-    public func updateSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String, _ change: SlideChange) throws -> JSONValue {
+    package func updateSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String, _ change: SlideChange) throws -> JSONValue {
         let id = try storedId(db, slideId)
         if let title = change.texts["title"] { try Validate.nonBlank(title, field: "title") }
         guard let stored = try StoredRow.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id]) else {
@@ -40,7 +40,7 @@ extension Landing {
 
     /// `landing.slide.delete` (admin `landing.delete_swiperslide`) → `{deleted: true, slideId}`;
     /// the slide's swiper entries go with it.
-    public func deleteSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String) throws -> JSONValue {
+    package func deleteSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String) throws -> JSONValue {
         let id = try storedId(db, slideId)
         let title = try String.fetchOne(db, sql: "SELECT title FROM landing_swiperslide WHERE id = ?", arguments: [id]) ?? ""
         try db.execute(sql: "DELETE FROM landing_swiper WHERE slide_id = ?", arguments: [id])

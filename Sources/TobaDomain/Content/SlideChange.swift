@@ -7,20 +7,20 @@ extension Landing {
     /// service keeps (`createdAt`, `updatedAt`). Absent fields are left as they are (update) or
     /// take their default (create: texts empty, booleans `isActive` true and `eventIsOnline`
     /// false, the rest null).
-    public struct SlideChange: Sendable {
+    package struct SlideChange: Sendable {
         /// The text columns by parameter name; null is not a text.
-        public var texts: [String: String] = [:]
-        public var eventIsOnline: Bool?
-        public var isActive: Bool?
-        public var eventStart: Patch<Timestamp> = .absent
-        public var eventEnd: Patch<Timestamp> = .absent
-        public var videoDuration: Patch<Int64> = .absent
-        public var backgroundColors: Patch<JSONValue> = .absent
+        package var texts: [String: String] = [:]
+        package var eventIsOnline: Bool?
+        package var isActive: Bool?
+        package var eventStart: Patch<Timestamp> = .absent
+        package var eventEnd: Patch<Timestamp> = .absent
+        package var videoDuration: Patch<Int64> = .absent
+        package var backgroundColors: Patch<JSONValue> = .absent
 
-        public init() {}
+        package init() {}
 
         /// The parameter names of the text columns.
-        public static let textParameters = textColumns.map(\.parameter)
+        package static let textParameters = textColumns.map(\.parameter)
 
         static let textColumns: [(parameter: String, column: String)] = [
             "category", "title", "subtitle", "description", "button_text", "event_speaker", "event_speaker_origin",

@@ -3,20 +3,20 @@ import TobaStore
 
 extension Devices {
     /// The parameters of `device.register`, as given.
-    public struct Registration: Sendable {
-        public var kind: String
-        public var registrationId: String
-        public var name: String?
+    package struct Registration: Sendable {
+        package var kind: String
+        package var registrationId: String
+        package var name: String?
         /// A UUID string (apns, wns), or an integer or hex string (gcm).
-        public var deviceId: JSONValue?
-        public var applicationId: String?
-        public var active: Bool?
-        public var cloudMessageType: String?
-        public var p256dh: String?
-        public var auth: String?
-        public var browser: String?
+        package var deviceId: JSONValue?
+        package var applicationId: String?
+        package var active: Bool?
+        package var cloudMessageType: String?
+        package var p256dh: String?
+        package var auth: String?
+        package var browser: String?
 
-        public init(kind: String, registrationId: String, name: String? = nil, deviceId: JSONValue? = nil,
+        package init(kind: String, registrationId: String, name: String? = nil, deviceId: JSONValue? = nil,
                     applicationId: String? = nil, active: Bool? = nil, cloudMessageType: String? = nil,
                     p256dh: String? = nil, auth: String? = nil, browser: String? = nil) {
             self.kind = kind

@@ -4,17 +4,17 @@ import TobaStore
 /// Push-notification devices (§8.9): one APNS, one GCM and one WNS device per user, any number
 /// of web-push devices. A registration id names one physical device or browser subscription, so
 /// whoever registers it last owns it: registering an id another user holds moves it to the caller.
-public final class Devices: Sendable {
+package final class Devices: Sendable {
     let clock: ServiceClock
 
-    public init(clock: ServiceClock) {
+    package init(clock: ServiceClock) {
         self.clock = clock
     }
 
     /// `device.register` → `{device}`. A known registration id of the same kind is updated (the
     /// values given, `active` always); for APNS, GCM and WNS a device with another id replaces
     /// the caller's previous one. A new web-push device needs `p256dh` and `auth`.
-    public func register(_ db: any SQLConnection, user: AuthUser, _ registration: Registration) throws -> JSONValue {
+    package func register(_ db: any SQLConnection, user: AuthUser, _ registration: Registration) throws -> JSONValue {
         let checked = try Self.check(registration)
         let kind = checked.kind
         let table = kind.table
@@ -47,13 +47,13 @@ public final class Devices: Sendable {
     }
 
     /// `device.list` → a page of every device of the caller, by kind (apns, gcm, webpush, wns) then id.
-    public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
+    package func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
         try devices(db, userId: user.id, activeOnly: false, page: page)
     }
 
     /// `device.unregister` → `{deleted: true, device}`. Not found unless the caller owns a device
     /// of that kind with that registration id.
-    public func unregister(_ db: any SQLConnection, user: AuthUser, kind choice: String, registrationId: String) throws -> JSONValue {
+    package func unregister(_ db: any SQLConnection, user: AuthUser, kind choice: String, registrationId: String) throws -> JSONValue {
         let kind = try DeviceKind(choice: choice)
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(kind.table) WHERE registration_id = ? AND user_id = ?",
                                           arguments: [registrationId, user.id])
@@ -66,7 +66,7 @@ public final class Devices: Sendable {
     /// `device.targets` (admin `push_notifications.view_gcmdevice`) → a page of the active devices
     /// of an active user, in the order of `device.list`. An inactive (deactivated or deleted) user
     /// is sent nothing, so has no targets.
-    public func targets(_ db: any SQLConnection, userId: Int64, page: PageRequest) throws -> JSONValue {
+    package func targets(_ db: any SQLConnection, userId: Int64, page: PageRequest) throws -> JSONValue {
         guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }

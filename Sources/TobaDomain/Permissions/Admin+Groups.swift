@@ -3,13 +3,13 @@ import TobaStore
 
 extension Admin {
     /// `group.list`: groups by id, each with its `permissionIds`.
-    public func listGroups(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
+    package func listGroups(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: Table.authGroup, page: page) { try groupRecord($0, db) }
     }
 
     /// `group.create` → `{group}`. Names are stripped, unique (`group_name_taken`), at most 150
     /// characters; a non-superuser gives the group only permissions they hold.
-    public func createGroup(_ db: any SQLConnection, admin: AuthUser, name raw: String, permissionIds: [Int64]?) throws -> JSONValue {
+    package func createGroup(_ db: any SQLConnection, admin: AuthUser, name raw: String, permissionIds: [Int64]?) throws -> JSONValue {
         let name = try Validate.text(raw, max: 150, field: "name")
         try requireFreeGroupName(db, name, except: nil)
         let permissions = try existingIds(db, table: Table.authPermission, permissionIds ?? [], what: "permission")
@@ -25,7 +25,7 @@ extension Admin {
     /// `group.update` → `{group, changed}`: renames it and/or replaces its permissions. The
     /// built-in groups `admin`, `trial` and `paid` keep their names (`group_builtin`): other
     /// domains find them by name.
-    public func updateGroup(_ db: any SQLConnection, admin: AuthUser, groupId: Int64, name raw: String?, permissionIds: [Int64]?) throws -> JSONValue {
+    package func updateGroup(_ db: any SQLConnection, admin: AuthUser, groupId: Int64, name raw: String?, permissionIds: [Int64]?) throws -> JSONValue {
         guard let current = try String.fetchOne(db, sql: "SELECT name FROM auth_group WHERE id = ?", arguments: [groupId]) else {
             throw DomainError.notFound("group")
         }
@@ -59,7 +59,7 @@ extension Admin {
 
     /// `permission.list`: permissions by id, optionally of one app, each with `appLabel`,
     /// `model` and the dotted `permission` string.
-    public func listPermissions(_ db: any SQLConnection, appLabel: String?, page: PageRequest) throws -> JSONValue {
+    package func listPermissions(_ db: any SQLConnection, appLabel: String?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
         var condition = "1"
         var arguments: SQLArguments = []

@@ -5,7 +5,7 @@ extension Admin {
     /// `admin.log.list`: `django_admin_log` rows, newest first (`action_time`, then id), of one
     /// acting user or all. `changeMessage` is the JSON value stored (a legacy plain-text message
     /// stays a string); `appLabel` and `model` name the changed object's content type.
-    public func listLog(_ db: any SQLConnection, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    package func listLog(_ db: any SQLConnection, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
         return try Page.fetch(db, table: Table.djangoAdminLog, page: page, order: .newestFirst(column: "action_time"),
                               where: userId == nil ? "1" : "user_id = ?", arguments: userId.map { [$0] } ?? []) { record in
@@ -21,13 +21,13 @@ extension Admin {
     }
 
     /// `site.list`: sites by id.
-    public func listSites(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
+    package func listSites(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: Table.djangoSite, page: page)
     }
 
     /// `site.create` → `{site}` (not in §8.4, which has only list and update; social apps link to
     /// sites, so an admin needs a way to add one).
-    public func createSite(_ db: any SQLConnection, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
+    package func createSite(_ db: any SQLConnection, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
         let domain = try cleanDomain(db, raw, siteId: nil)
         let name = try Validate.text(rawName, max: 50, field: "name")
         try db.execute(sql: "INSERT INTO django_site (domain, name) VALUES (?, ?)", arguments: [domain, name])
@@ -38,7 +38,7 @@ extension Admin {
     }
 
     /// `site.update` → `{site, changed}`.
-    public func updateSite(_ db: any SQLConnection, admin: AuthUser, siteId: Int64, domain raw: String?, name rawName: String?) throws -> JSONValue {
+    package func updateSite(_ db: any SQLConnection, admin: AuthUser, siteId: Int64, domain raw: String?, name rawName: String?) throws -> JSONValue {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT domain, name FROM django_site WHERE id = ?", arguments: [siteId]) else {
             throw DomainError.notFound("site")
         }

@@ -4,17 +4,17 @@ import TobaStore
 
 extension Admin {
     /// `auth.hasPerm`: Django's `user.has_perm(permission)` for the caller. `{allowed}`.
-    public func hasPerm(_ db: any SQLConnection, user: AuthUser, permission: String) throws -> JSONValue {
+    package func hasPerm(_ db: any SQLConnection, user: AuthUser, permission: String) throws -> JSONValue {
         ["allowed": .bool(try PermissionChecker.hasPerm(db, userId: user.id, permission: permission))]
     }
 
-    public struct UserFilter: Sendable {
-        public var query: String?
-        public var isActive: Bool?
-        public var isStaff: Bool?
-        public var groupId: Int64?
+    package struct UserFilter: Sendable {
+        package var query: String?
+        package var isActive: Bool?
+        package var isStaff: Bool?
+        package var groupId: Int64?
 
-        public init(query: String?, isActive: Bool?, isStaff: Bool?, groupId: Int64?) {
+        package init(query: String?, isActive: Bool?, isStaff: Bool?, groupId: Int64?) {
             self.query = query
             self.isActive = isActive
             self.isStaff = isStaff
@@ -27,7 +27,7 @@ extension Admin {
 
     /// `admin.user.list`: user records by id. `query` matches a substring of the email, first or
     /// last name, case-insensitively (ASCII letters, as Django's `icontains` on SQLite).
-    public func listUsers(_ db: any SQLConnection, filter: UserFilter, page: PageRequest) throws -> JSONValue {
+    package func listUsers(_ db: any SQLConnection, filter: UserFilter, page: PageRequest) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now())
         var conditions: [String] = []
         var arguments: SQLArguments = []
@@ -60,7 +60,7 @@ extension Admin {
     /// `admin.user.get`: `{user, profile, emails, groups, userPermissions, permissions}`:
     /// `userPermissions` are the permissions given to the user directly (records as in
     /// `permission.list`), `permissions` every permission `has_perm` grants (as in `user.me`).
-    public func getUser(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
+    package func getUser(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: userId)
         let user = try RecordJSON.user(db, id: userId)
         return [
@@ -82,16 +82,16 @@ extension Admin {
         return .array(records.map { permissionRecord($0, types: types) })
     }
 
-    public struct UserChange: Sendable {
-        public var isActive: Bool?
-        public var isStaff: Bool?
-        public var isSuperuser: Bool?
+    package struct UserChange: Sendable {
+        package var isActive: Bool?
+        package var isStaff: Bool?
+        package var isSuperuser: Bool?
         /// Replaces the user's groups when given.
-        public var groupIds: [Int64]?
+        package var groupIds: [Int64]?
         /// Replaces the user's own permissions when given.
-        public var permissionIds: [Int64]?
+        package var permissionIds: [Int64]?
 
-        public init(isActive: Bool?, isStaff: Bool?, isSuperuser: Bool?, groupIds: [Int64]?, permissionIds: [Int64]?) {
+        package init(isActive: Bool?, isStaff: Bool?, isSuperuser: Bool?, groupIds: [Int64]?, permissionIds: [Int64]?) {
             self.isActive = isActive
             self.isStaff = isStaff
             self.isSuperuser = isSuperuser
@@ -110,7 +110,7 @@ extension Admin {
     /// - a non-superuser grants (directly or through a newly given group) only permissions they
     ///   hold themselves (`permission_denied` naming the first one they lack).
     /// Deactivating revokes every session of the user.
-    public func updateUser(_ db: any SQLConnection, admin: AuthUser, userId: Int64, change: UserChange) throws -> JSONValue {
+    package func updateUser(_ db: any SQLConnection, admin: AuthUser, userId: Int64, change: UserChange) throws -> JSONValue {
         guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
             """, arguments: [userId])

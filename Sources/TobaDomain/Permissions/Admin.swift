@@ -6,11 +6,11 @@ import TobaStore
 /// permission catalogue, the admin log and sites. The admin rule itself (`Bind.admin`,
 /// `PermissionChecker.requireAdmin`) runs before these; every change writes one
 /// `django_admin_log` row naming the changed columns, and a call that changes nothing writes none.
-public final class Admin: Sendable {
+package final class Admin: Sendable {
     let clock: ServiceClock
     let sessions: Sessions
 
-    public init(clock: ServiceClock, sessions: Sessions) {
+    package init(clock: ServiceClock, sessions: Sessions) {
         self.clock = clock
         self.sessions = sessions
     }

@@ -1,6 +1,6 @@
 /// The Django permissions (`app_label.codename`) the admin methods require, each named by
 /// its text in lowerCamelCase. Every one is seeded by the first migration (a test checks it).
-public enum Permission: String, Sendable, CaseIterable, CustomStringConvertible {
+package enum Permission: String, Sendable, CaseIterable, CustomStringConvertible {
     case adminViewLogentry = "admin.view_logentry"
     case authAddGroup = "auth.add_group"
     case authChangeGroup = "auth.change_group"
@@ -35,5 +35,5 @@ public enum Permission: String, Sendable, CaseIterable, CustomStringConvertible 
     case vouchersViewInvitation = "vouchers.view_invitation"
     case vouchersViewInvitationclaimed = "vouchers.view_invitationclaimed"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

@@ -3,20 +3,20 @@ import TobaStore
 
 extension SocialAccounts {
     /// What the parent learnt from the provider's OAuth flow.
-    public struct Login: Sendable {
-        public var provider: String
-        public var uid: String
-        public var email: String?
-        public var emailVerified: Bool
-        public var extraData: JSONValue?
-        public var accessToken: String?
-        public var tokenSecret: String?
-        public var expiresAt: Timestamp?
-        public var clientId: String?
-        public var ipAddress: String?
-        public var userAgent: String?
+    package struct Login: Sendable {
+        package var provider: String
+        package var uid: String
+        package var email: String?
+        package var emailVerified: Bool
+        package var extraData: JSONValue?
+        package var accessToken: String?
+        package var tokenSecret: String?
+        package var expiresAt: Timestamp?
+        package var clientId: String?
+        package var ipAddress: String?
+        package var userAgent: String?
 
-        public init(provider: String, uid: String, email: String? = nil, emailVerified: Bool = false, extraData: JSONValue? = nil,
+        package init(provider: String, uid: String, email: String? = nil, emailVerified: Bool = false, extraData: JSONValue? = nil,
                     accessToken: String? = nil, tokenSecret: String? = nil, expiresAt: Timestamp? = nil,
                     clientId: String? = nil, ipAddress: String? = nil, userAgent: String? = nil) {
             self.provider = provider
@@ -35,10 +35,10 @@ extension SocialAccounts {
 
     /// A successful social login: the session to sign after commit, whether a user was created,
     /// and the social account.
-    public struct LoginResult: Sendable {
-        public let login: Accounts.LoginResult
-        public let created: Bool
-        public let socialAccount: JSONValue
+    package struct LoginResult: Sendable {
+        package let login: Accounts.LoginResult
+        package let created: Bool
+        package let socialAccount: JSONValue
     }
 
     /// `social.login`: a known (provider, uid) logs its user in. An unknown one with the email
@@ -49,7 +49,7 @@ extension SocialAccounts {
     /// links nor blocks. Otherwise a new user is made (unusable password, profile, primary
     /// address, group `trial`; an email is then required). Sets `last_login` of the user and
     /// the account; stores the token for the provider's first app (by id), when there is one.
-    public func login(_ db: any SQLConnection, _ input: Login) throws -> LoginResult {
+    package func login(_ db: any SQLConnection, _ input: Login) throws -> LoginResult {
         try Validate.nonBlank(input.provider, field: "provider")
         try Validate.length(input.provider, max: 30, field: "provider")
         try Validate.nonBlank(input.uid, field: "uid")

@@ -17,7 +17,7 @@ extension Vouchers {
     /// Codes are guessed one claim at a time, so a user whose unknown codes passed
     /// `rateLimits.unknownVoucherPerUser` is refused (`rate_limited`) whatever the code, a valid
     /// one included: otherwise the answer would still tell which guesses exist.
-    public func claim(_ db: any SQLConnection, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
+    package func claim(_ db: any SQLConnection, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
         let now = clock.now()
         let guessKey = "voucher-unknown:\(user.id)"
         try limiter.enforce(guessKey, limit: settings.unknownVoucherPerUser, now: now, record: false)
@@ -52,7 +52,7 @@ extension Vouchers {
 
     /// `voucher.get` (public): `{code, isActive, validFrom, validTo, remaining}`; `remaining` is
     /// null for an unbound voucher. Codes match case-insensitively.
-    public func publicInfo(_ db: any SQLConnection, code: String) throws -> JSONValue {
+    package func publicInfo(_ db: any SQLConnection, code: String) throws -> JSONValue {
         guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT v.code, v.is_active, v.valid_from, v.valid_to, v.bound, v.usage,
                    (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) AS claimed
@@ -69,7 +69,7 @@ extension Vouchers {
     }
 
     /// `voucher.claims` (admin `vouchers.view_invitationclaimed`): the voucher's claims by id.
-    public func claims(_ db: any SQLConnection, voucherId: Int64, page: PageRequest) throws -> JSONValue {
+    package func claims(_ db: any SQLConnection, voucherId: Int64, page: PageRequest) throws -> JSONValue {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) == true else {
             throw DomainError.notFound("voucher")
         }

@@ -9,14 +9,14 @@ import TobaStore
 /// case-insensitively; `name` is unique. `bound` limits the claims to `usage`; an unbound
 /// voucher is unlimited (its `usage` is kept but not enforced). `user_id` names the user the
 /// invitation belongs to (who hands it out); it does not restrict who may claim.
-public final class Vouchers: Sendable {
+package final class Vouchers: Sendable {
     let clock: ServiceClock
     let settings: Settings
     let subscriptions: Subscriptions
     /// Unknown codes claimed per user (`rateLimits.unknownVoucherPerUser`).
     let limiter = RateLimiter()
 
-    public init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
+    package init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
         self.clock = clock
         self.settings = settings
         self.subscriptions = subscriptions
@@ -24,17 +24,17 @@ public final class Vouchers: Sendable {
 
     /// The columns an admin sets (`voucher.create`: all but `userId`/`isActive` required;
     /// `voucher.update`: only those given).
-    public struct Input: Sendable {
-        public var code: String?
-        public var name: String?
-        public var validFrom: Timestamp?
-        public var validTo: Timestamp?
-        public var bound: Bool?
-        public var usage: Int64?
-        public var userId: Patch<Int64>
-        public var isActive: Bool?
+    package struct Input: Sendable {
+        package var code: String?
+        package var name: String?
+        package var validFrom: Timestamp?
+        package var validTo: Timestamp?
+        package var bound: Bool?
+        package var usage: Int64?
+        package var userId: Patch<Int64>
+        package var isActive: Bool?
 
-        public init(code: String?, name: String?, validFrom: Timestamp?, validTo: Timestamp?, bound: Bool?, usage: Int64?,
+        package init(code: String?, name: String?, validFrom: Timestamp?, validTo: Timestamp?, bound: Bool?, usage: Int64?,
                     userId: Patch<Int64>, isActive: Bool?) {
             self.code = code.map { $0.trimmingCharacters(in: .whitespaces) }
             self.name = name
@@ -62,7 +62,7 @@ public final class Vouchers: Sendable {
 
     /// `voucher.create` (admin `vouchers.add_invitation`): `{voucher}`.
     /// - Throws: `voucher_code_taken`, `voucher_name_taken` (1004); `invalid_window` (1000) unless validFrom < validTo.
-    public func create(_ db: any SQLConnection, admin: AuthUser, _ input: Input) throws -> JSONValue {
+    package func create(_ db: any SQLConnection, admin: AuthUser, _ input: Input) throws -> JSONValue {
         try input.validate(db)
         guard let code = input.code, let name = input.name, let from = input.validFrom, let to = input.validTo,
               let bound = input.bound, let usage = input.usage
@@ -83,7 +83,7 @@ public final class Vouchers: Sendable {
 
     /// `voucher.update` (admin `vouchers.change_invitation`): changes only the fields given
     /// (`userId: null` clears it). `{voucher}`.
-    public func update(_ db: any SQLConnection, admin: AuthUser, voucherId: Int64, _ input: Input) throws -> JSONValue {
+    package func update(_ db: any SQLConnection, admin: AuthUser, voucherId: Int64, _ input: Input) throws -> JSONValue {
         try input.validate(db)
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) else {
             throw DomainError.notFound("voucher")
@@ -117,7 +117,7 @@ public final class Vouchers: Sendable {
 
     /// `voucher.list` (admin `vouchers.view_invitation`): vouchers by id, optionally only active
     /// or inactive ones, each with `claimed`.
-    public func list(_ db: any SQLConnection, isActive: Bool?, page: PageRequest) throws -> JSONValue {
+    package func list(_ db: any SQLConnection, isActive: Bool?, page: PageRequest) throws -> JSONValue {
         try Page.fetch(db, table: Table.vouchersInvitation, page: page, where: isActive == nil ? "1" : "is_active = ?",
                        arguments: isActive.map { [$0] } ?? []) { record in try withClaimCount(db, record) }
     }

@@ -12,10 +12,10 @@ import Darwin
 /// writer threads stay free, and when hashing fills every core the kernel still gives a cheap
 /// request's threads the CPU first: an `auth.verify` behind a burst of registrations is answered
 /// in about a millisecond instead of waiting for time slices.
-public enum Offload {
+package enum Offload {
     private static let pool = WorkerPool(threads: max(1, ProcessInfo.processInfo.activeProcessorCount), nice: 10)
 
-    public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             pool.submit {
                 continuation.resume(with: Result { try work() })

@@ -1,7 +1,7 @@
 extension RPCError {
     /// Every `data.reason` a JSON-RPC error (-32700 … -32603) carries: the first table of
     /// protocol/errors.md, kept equal to `allCases` by a test.
-    public enum Reason: String, Sendable, CaseIterable, CustomStringConvertible {
+    package enum Reason: String, Sendable, CaseIterable, CustomStringConvertible {
         // -32700 Parse error
         case invalidJSON = "invalid_json"
         case invalidUTF8 = "invalid_utf8"
@@ -24,7 +24,7 @@ extension RPCError {
         case internalError = "internal_error"
 
         /// The code as sent, so that interpolation and logs show what a client sees.
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 }
 

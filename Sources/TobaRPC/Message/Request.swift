@@ -1,10 +1,10 @@
 /// One JSON-RPC request or notification, validated against JSON-RPC 2.0's request object.
-public struct Request: Sendable {
-    public let method: String
+package struct Request: Sendable {
+    package let method: String
     /// Named parameters; absent params read as an empty object.
-    public let params: JSONObject
+    package let params: JSONObject
     /// Nil for a notification, which is executed but never answered.
-    public let id: RequestID?
+    package let id: RequestID?
     /// True when the params member was an array (positional): refused by the dispatcher with -32602.
     let positional: Bool
 

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// `write(2)` of the platform's C library, by a name no type's own `write` method hides.
-public func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+package func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
     Glibc.write(fd, buffer, count)
     #elseif canImport(Musl)

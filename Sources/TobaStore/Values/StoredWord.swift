@@ -3,9 +3,9 @@
 /// `SQLColumnValue`. It is written as its raw value and read back only when the stored text is
 /// one of the words.
 extension SQLColumnValue where Self: RawRepresentable, RawValue == String {
-    public var sqlValue: SQLValue { .text(rawValue) }
+    package var sqlValue: SQLValue { .text(rawValue) }
 
-    public static func decode(_ stored: SQLValue) -> Self? {
+    package static func decode(_ stored: SQLValue) -> Self? {
         String.decode(stored).flatMap(Self.init(rawValue:))
     }
 }
