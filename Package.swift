@@ -3,7 +3,14 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // SE-0444: a member is visible only where its module is imported.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// SE-0409: `import` is internal; a type another module's API shows needs `package import` or
+/// `public import`. Every target but TobaStore, whose storage files (being reworked for
+/// PostgreSQL) still show GRDB and Logging types through plain imports.
+let internalImports: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
 
 let package = Package(
     name: "toba-register",
@@ -23,7 +30,7 @@ let package = Package(
         .target(
             name: "TobaRPC",
             dependencies: [.product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         // SQLite through GRDB: schema, migrations, seeds, the ordered writer with group commit.
         .target(
@@ -49,7 +56,7 @@ let package = Package(
             ],
             // Django's common-password list, embedded at build time (no generated Swift in git).
             resources: [.embedInCode("Accounts/common-passwords.txt")],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         // The executable: CLI, settings, logging, signals, and the method table binding domains to JSON-RPC.
         .executableTarget(
@@ -61,16 +68,16 @@ let package = Package(
             ],
             // protocol/openrpc.json (a link), embedded: the binary needs no file beside it.
             resources: [.embedInCode("openrpc.json")],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
-        .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict),
+        .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict + internalImports),
         .testTarget(
             name: "TobaStoreTests",
             dependencies: [
                 "TobaStore", "TobaRPC", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         .testTarget(
             name: "TobaDomainTests",
@@ -78,7 +85,7 @@ let package = Package(
                 "TobaDomain", "TobaStore", "TobaRPC", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         .testTarget(
             name: "EndToEndTests",
@@ -87,7 +94,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
     ]
 )

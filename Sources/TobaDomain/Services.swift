@@ -1,5 +1,5 @@
-import Logging
-import TobaStore
+package import Logging
+package import TobaStore
 
 /// Every domain object, built once at start-up and only here; the method table binds JSON-RPC
 /// methods to these.

@@ -1,5 +1,6 @@
 import Logging
 import Testing
+import TobaRPC
 import TobaStore
 @testable import TobaDomain
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import TobaDomain
+import TobaRPC
 
 /// Django's PBKDF2PasswordHasher, reproduced (PROTOCOL.md §6).
 @Suite struct PasswordHasherTests {

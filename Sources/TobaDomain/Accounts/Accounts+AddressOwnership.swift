@@ -1,4 +1,4 @@
-import TobaStore
+package import TobaStore
 
 /// Who may hold an email address (PROTOCOL.md §8.2, §8.10). An account *holds* an address as
 /// its login email and primary address (the one it signed up with, verified or not), or as a

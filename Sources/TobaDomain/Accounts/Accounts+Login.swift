@@ -1,6 +1,6 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Accounts {
     package struct Login: Sendable {

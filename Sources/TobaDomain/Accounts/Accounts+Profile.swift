@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Accounts {
     /// `{user, profile, emails, groups, permissions, subscriptions}` of the caller.

@@ -1,6 +1,6 @@
-import Logging
+package import Logging
 import TobaRPC
-import TobaStore
+package import TobaStore
 
 /// Accounts (§8.2): users, profiles, email addresses and confirmations, passwords.
 /// CPU-heavy work (hashing) happens in `prepare…` functions, which run concurrently and touch no

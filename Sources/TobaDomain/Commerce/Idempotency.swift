@@ -1,6 +1,6 @@
 import Crypto
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Stripe's idempotency rule (§8) over `toba_idempotency`. A key is scoped to (method, calling
 /// user). Within 24 h of the first *successful* call, the same key with the same params returns

@@ -1,5 +1,5 @@
 import Crypto
-import TobaRPC
+package import TobaRPC
 
 /// A Midtrans HTTP notification as the parent received it (§8.7). The signed fields are kept
 /// exactly as sent (a string as is, a number in its JSON spelling).

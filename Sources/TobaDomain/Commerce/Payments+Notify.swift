@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// `payment.notify`: the gateway's notification, forwarded by the parent (no token: the
 /// signature is the authentication).

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Payments (§8.7, `payments_product`): one row per order sent to Midtrans. The gateway's
 /// notifications are handled in `Payments+Notify.swift`.

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Subscription plans (§8.5, `subscriptions_plan`): a price in whole Rupiah for `periodDays` days
 /// of one product.

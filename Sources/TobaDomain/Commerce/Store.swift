@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Store products (§8.5, `store_product`). Plans are in `Store+Plans.swift`.
 /// The admin rule runs before these (`Bind.admin`); each change writes one admin log row.

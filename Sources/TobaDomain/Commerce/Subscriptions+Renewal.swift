@@ -1,5 +1,6 @@
-import TobaRPC
-import TobaStore
+import Foundation
+package import TobaRPC
+package import TobaStore
 
 /// The two ways a subscription's period grows, each writing one `subscriptions_history` row:
 /// a paid renewal (`subscription.renew`, a settled payment) and a voucher grant.

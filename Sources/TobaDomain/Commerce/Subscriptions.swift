@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Subscriptions (§8.6): one per (user, product), with their history. Renewals and voucher
 /// grants are in `Subscriptions+Renewal.swift`. Every read applies the expiry rule first

@@ -1,4 +1,4 @@
-import TobaRPC
+package import TobaRPC
 
 /// A business-rule failure with a stable `reason` code. The dispatcher maps `kind` to the
 /// JSON-RPC error code of PROTOCOL.md §7; domains never see those codes.

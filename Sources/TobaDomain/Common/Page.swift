@@ -1,6 +1,6 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// `limit` (default 50, at most 500) and the opaque `cursor` of a list method (PROTOCOL.md §5).
 package struct PageRequest: Sendable {

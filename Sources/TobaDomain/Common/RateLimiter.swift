@@ -1,6 +1,6 @@
 import Crypto
 import Synchronization
-import TobaStore
+package import TobaStore
 
 /// In-memory sliding-window counters (per process, PROTOCOL.md §6), read and written only in
 /// arrival order on the writer, driven by the service clock. A key is forgotten once its window

@@ -1,5 +1,5 @@
 import Synchronization
-import TobaStore
+package import TobaStore
 
 /// The service's notion of now. Real time, unless a test clock was set (`system.clock.set`,
 /// only with `--allow-test-clock`): from then on time stands still at the set instant and moves

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// The settings of PROTOCOL.md §9, read from the `--config` JSON file. Every key is optional;
 /// an unknown key or a bad value refuses the start (a typo must not fall back to a default).

@@ -1,4 +1,4 @@
-import TobaStore
+package import TobaStore
 
 /// The expiry rule of §8.6, applied on every read that shows subscriptions or groups and by the
 /// periodic sweep: a `trial`/`active`/`canceled` subscription past `period_end` is stored as

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Feedback from users (§8.11, `feedback_feedback`).
 package final class Feedback: Sendable {

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Landing {
     /// `landing.slide.create` (admin `landing.add_swiperslide`) → `{slide}`: a new slide with a

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// The landing page (§8.11): slides (`landing_swiperslide`, UUID ids) and the swiper
 /// (`landing_swiper`), whose rows give the order in which slides show and whether they do.

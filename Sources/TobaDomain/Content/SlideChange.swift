@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Landing {
     /// The fields of a slide given to `landing.slide.create` or `landing.slide.update`: the

@@ -1,4 +1,4 @@
-import TobaRPC
+package import TobaRPC
 import TobaStore
 
 extension Devices {

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Push-notification devices (§8.9): one APNS, one GCM and one WNS device per user, any number
 /// of web-push devices. A registration id names one physical device or browser subscription, so

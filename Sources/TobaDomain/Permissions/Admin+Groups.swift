@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Admin {
     /// `group.list`: groups by id, each with its `permissionIds`.

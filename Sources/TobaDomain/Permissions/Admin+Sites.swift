@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Admin {
     /// `admin.log.list`: `django_admin_log` rows, newest first (`action_time`, then id), of one

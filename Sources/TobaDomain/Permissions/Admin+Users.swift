@@ -1,6 +1,6 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Admin {
     /// `auth.hasPerm`: Django's `user.has_perm(permission)` for the caller. `{allowed}`.

@@ -1,6 +1,6 @@
 import Foundation
 import TobaRPC
-import TobaStore
+package import TobaStore
 
 /// Rows of `django_admin_log`, written for every change made through an admin method, in the
 /// form Django's admin writes them: action_flag 1 add, 2 change, 3 delete; change_message a JSON

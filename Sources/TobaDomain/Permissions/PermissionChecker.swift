@@ -1,5 +1,5 @@
 import TobaRPC
-import TobaStore
+package import TobaStore
 
 /// Django's `has_perm` over the stored tables: an active superuser holds every permission; an
 /// inactive user none; anyone else the permissions given to them plus those of their groups.

@@ -1,4 +1,4 @@
-import JWTKit
+package import JWTKit
 import TobaRPC
 
 /// The claims of a session token, in the shape djangorestframework-sso issues:

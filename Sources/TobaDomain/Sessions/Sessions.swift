@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Login sessions (`rest_framework_sso_sessiontoken`) and the tokens that stand for them.
 /// Token signatures are checked during preparation (concurrently); whether the session and its

@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// The parent's web sessions in `django_session`: opaque data under a 32-character key.
 package final class WebSessions: Sendable {

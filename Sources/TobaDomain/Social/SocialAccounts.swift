@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Social accounts (§8.10), django-allauth's tables: the apps of each provider with their sites,
 /// the accounts linked to users, and the provider tokens kept per (app, account).

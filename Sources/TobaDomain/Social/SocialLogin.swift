@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension SocialAccounts {
     /// What the parent learnt from the provider's OAuth flow.

@@ -1,6 +1,6 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Claiming vouchers (`vouchers_invitation_claimed`) and what anyone may know of a voucher.
 extension Vouchers {

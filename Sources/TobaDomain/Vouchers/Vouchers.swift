@@ -1,6 +1,6 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Invitation vouchers (§8.8, `vouchers_invitation`): the admin side. Claims are in
 /// `Vouchers+Claim.swift`.

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+package import Logging
 import Synchronization
 
 /// The ordered pipeline of PROTOCOL.md §4. Frames arrive in order from the reader; each request

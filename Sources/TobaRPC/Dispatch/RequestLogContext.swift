@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
+package import Logging
 
 /// The request a log line is about: its id and method, added to every line logged while the
 /// request is decoded, prepared, applied or answered (swift-log's metadata provider), whoever

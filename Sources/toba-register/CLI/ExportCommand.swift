@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TobaDomain
 import TobaStore
 
 /// `toba-register export --db PATH [FILE]`: writes the database as `manage.py dumpdata --indent 2`
