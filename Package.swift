@@ -3,11 +3,18 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // SE-0444: a member is visible only where its module is imported.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// SE-0409: `import` is internal; a type another module's API shows needs `package import` or
+/// `public import`. Every target but TobaStore, whose storage files (being reworked for
+/// PostgreSQL) still show GRDB and Logging types through plain imports.
+let internalImports: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
 
 let package = Package(
     name: "toba-register",
-    platforms: [.macOS(.v14)],
+    // No `platforms`: the service is built and tested on Linux only (README, "Platforms").
     products: [
         .executable(name: "toba-register", targets: ["toba-register"]),
     ],
@@ -24,7 +31,7 @@ let package = Package(
         .target(
             name: "TobaRPC",
             dependencies: [.product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         // SQLite through GRDB: schema, migrations, seeds, the ordered writer with group commit.
         .target(
@@ -51,7 +58,7 @@ let package = Package(
             ],
             // Django's common-password list, embedded at build time (no generated Swift in git).
             resources: [.embedInCode("Accounts/common-passwords.txt")],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         // The executable: CLI, settings, logging, signals, and the method table binding domains to JSON-RPC.
         .executableTarget(
@@ -63,11 +70,11 @@ let package = Package(
             ],
             // protocol/openrpc.json (a link), embedded: the binary needs no file beside it.
             resources: [.embedInCode("openrpc.json")],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         // What the in-process and end-to-end tests share: the PostgreSQL pass's server.
         .target(name: "TobaTestSupport", dependencies: ["TobaRPC"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict),
+        .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict + internalImports),
         .testTarget(
             name: "TobaStoreTests",
             dependencies: [
@@ -75,7 +82,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         .testTarget(
             name: "TobaDomainTests",
@@ -83,7 +90,7 @@ let package = Package(
                 "TobaDomain", "TobaStore", "TobaRPC", "TobaTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         .testTarget(
             name: "EndToEndTests",
@@ -92,7 +99,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
     ]
 )

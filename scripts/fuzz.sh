@@ -26,7 +26,7 @@ sources=(
 )
 if [ "$seconds" = coverage ]; then
   # The same target with source-based coverage instead of the sanitizers, run once over the corpus.
-  swiftc -swift-version 6 -module-name TobaRPC -parse-as-library -Onone -sanitize=fuzzer \
+  swiftc -swift-version 6 -module-name TobaRPC -package-name toba_register -parse-as-library -Onone -sanitize=fuzzer \
     -profile-generate -profile-coverage-mapping \
     "${sources[@]}" -o "$out/fuzz-coverage" 2> >(grep -v "Cannot export local symbol" >&2)
   rm -f "$out"/coverage-*.profraw
@@ -38,7 +38,7 @@ if [ "$seconds" = coverage ]; then
 fi
 
 # One module named TobaRPC, so the target reaches internal API (Request.validate, UTF8Validation).
-swiftc -swift-version 6 -module-name TobaRPC -parse-as-library -O -g \
+swiftc -swift-version 6 -module-name TobaRPC -package-name toba_register -parse-as-library -O -g \
   -sanitize=fuzzer,address \
   "${sources[@]}" -o "$out/fuzz-tobarpc" 2> >(grep -v "Cannot export local symbol" >&2)
 

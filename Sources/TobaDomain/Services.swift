@@ -1,28 +1,28 @@
-import Logging
-import TobaStore
+package import Logging
+package import TobaStore
 
 /// Every domain object, built once at start-up and only here; the method table binds JSON-RPC
 /// methods to these.
-public final class Services: Sendable {
-    public let database: AppDatabase
-    public let settings: Settings
-    public let clock: ServiceClock
-    public let logger: Logger
-    public let startedAt = Timestamp.now()
-    public let sessions: Sessions
-    public let accounts: Accounts
-    public let webSessions: WebSessions
-    public let admin: Admin
-    public let store: Store
-    public let subscriptions: Subscriptions
-    public let payments: Payments
-    public let vouchers: Vouchers
-    public let devices: Devices
-    public let social: SocialAccounts
-    public let feedback: Feedback
-    public let landing: Landing
+package final class Services: Sendable {
+    package let database: AppDatabase
+    package let settings: Settings
+    package let clock: ServiceClock
+    package let logger: Logger
+    package let startedAt = Timestamp.now()
+    package let sessions: Sessions
+    package let accounts: Accounts
+    package let webSessions: WebSessions
+    package let admin: Admin
+    package let store: Store
+    package let subscriptions: Subscriptions
+    package let payments: Payments
+    package let vouchers: Vouchers
+    package let devices: Devices
+    package let social: SocialAccounts
+    package let feedback: Feedback
+    package let landing: Landing
 
-    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, secretKey: SecretKey, logger: Logger) async {
+    package init(database: AppDatabase, settings: Settings, clock: ServiceClock, secretKey: SecretKey, logger: Logger) async {
         self.database = database
         self.settings = settings
         self.clock = clock

@@ -1,5 +1,6 @@
 import Logging
 import Testing
+import TobaRPC
 import TobaStore
 @testable import TobaDomain
 
@@ -55,7 +56,7 @@ import TobaStore
             try work()
             return false
         } catch let error as DomainError {
-            return error.reason == "rate_limited" && error.details["retryAfterSeconds"] != nil
+            return error.reason == .rateLimited && error.details["retryAfterSeconds"] != nil
         } catch {
             return false
         }

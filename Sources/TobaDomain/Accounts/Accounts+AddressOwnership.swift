@@ -1,4 +1,4 @@
-import TobaStore
+package import TobaStore
 
 /// Who may hold an email address (PROTOCOL.md §8.2, §8.10). An account *holds* an address as
 /// its login email and primary address (the one it signed up with, verified or not), or as a
@@ -7,14 +7,14 @@ import TobaStore
 extension Accounts {
     /// The account holding an address, and whether it verified it. An unverified address held
     /// is the account's own sign-up address.
-    public struct AddressHolder: Sendable {
-        public let userId: Int64
-        public let verified: Bool
+    package struct AddressHolder: Sendable {
+        package let userId: Int64
+        package let verified: Bool
     }
 
     /// Detaches `email` (with its confirmations) from the account that has it only as an
     /// unverified secondary address, unless that account is `keeping`.
-    public func releaseUnconfirmedAddress(_ db: any SQLConnection, email: String, keeping: Int64? = nil) throws {
+    package func releaseUnconfirmedAddress(_ db: any SQLConnection, email: String, keeping: Int64? = nil) throws {
         try db.execute(sql: """
             DELETE FROM account_emailconfirmation WHERE email_address_id IN (\(Self.unconfirmedSecondary))
             """, arguments: [email, keeping])
@@ -30,7 +30,7 @@ extension Accounts {
 
     /// The account holding `email` once unconfirmed secondary addresses are released: by its
     /// address row, or as the login email of an account without one.
-    public func addressHolder(_ db: any SQLConnection, email: String) throws -> AddressHolder? {
+    package func addressHolder(_ db: any SQLConnection, email: String) throws -> AddressHolder? {
         if let row = try StoredRow.fetchOne(db, sql: "SELECT user_id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]) {
             return AddressHolder(userId: try row.read("user_id"), verified: try row.read("verified", as: Bool.self))
         }
@@ -45,7 +45,7 @@ extension Accounts {
     /// squatter verified would let her back in by a password reset). The address becomes
     /// verified, primary and the login email: the provider verified it, as it does for an
     /// account it creates.
-    public func handOverSignUpAccount(_ db: any SQLConnection, userId: Int64, email: String) throws {
+    package func handOverSignUpAccount(_ db: any SQLConnection, userId: Int64, email: String) throws {
         try db.execute(sql: "UPDATE users_user SET password = ?, email = ? WHERE id = ?", arguments: [PasswordHasher.unusable(), email, userId])
         try sessions.revokeAll(db, userId: userId)
         try removeLinkedAccess(db, userId: userId)

@@ -1,16 +1,16 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Accounts {
-    public struct Login: Sendable {
-        public var email: String
-        public var password: String
-        public var clientId: String?
-        public var ipAddress: String?
-        public var userAgent: String?
+    package struct Login: Sendable {
+        package var email: String
+        package var password: String
+        package var clientId: String?
+        package var ipAddress: String?
+        package var userAgent: String?
 
-        public init(email: String, password: String, clientId: String? = nil, ipAddress: String? = nil, userAgent: String? = nil) {
+        package init(email: String, password: String, clientId: String? = nil, ipAddress: String? = nil, userAgent: String? = nil) {
             self.email = email
             self.password = password
             self.clientId = clientId
@@ -19,23 +19,23 @@ extension Accounts {
         }
     }
 
-    public struct PreparedLogin: Sendable {
+    package struct PreparedLogin: Sendable {
         let login: Login
         let ipAddress: IPAddress?
         let check: PreparedCheck
     }
 
     /// A successful login: the claims of the token to sign once the session is durable.
-    public struct LoginResult: Sendable {
-        public let claims: SessionClaims
-        public let session: JSONValue
-        public let user: JSONValue
+    package struct LoginResult: Sendable {
+        package let claims: SessionClaims
+        package let session: JSONValue
+        package let user: JSONValue
     }
 
     /// Verifies the password against a snapshot of the stored hash, concurrently. Unknown users
     /// and unusable hashes cost one full derivation too. A caller the limits already refuse (as
     /// a snapshot of the limiter sees it) costs no hash: the check is left to the ordered step.
-    public func prepareLogin(_ input: Login) throws -> PreparedLogin {
+    package func prepareLogin(_ input: Login) throws -> PreparedLogin {
         var login = input
         login.email = Validate.normalizedEmail(login.email)
         let address = try IPAddress.parameter(login.ipAddress)
@@ -70,7 +70,7 @@ extension Accounts {
     /// In order: rate limits, the password (checked again only if the hash changed since the
     /// snapshot, or if the preparation skipped it), the account state; then the session,
     /// `last_login` and a hash upgrade.
-    public func login(_ prepared: PreparedLogin, _ db: any SQLConnection) throws -> LoginResult {
+    package func login(_ prepared: PreparedLogin, _ db: any SQLConnection) throws -> LoginResult {
         let login = prepared.login
         let now = clock.now()
         let keys = LoginKeys(email: login.email, address: prepared.ipAddress)
@@ -97,8 +97,8 @@ extension Accounts {
     }
 
     /// A new session for `userId` and the claims of its token (also used by social login).
-    public func startSession(_ db: any SQLConnection, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> LoginResult {
-        let user = try userRecord(db, id: userId)
+    package func startSession(_ db: any SQLConnection, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> LoginResult {
+        let user = try RecordJSON.user(db, id: userId)
         let email = user.objectValue?["email"]?.stringValue ?? ""
         let session = try sessions.create(db, userId: userId, clientId: clientId, ipAddress: ipAddress, userAgent: userAgent)
         return LoginResult(

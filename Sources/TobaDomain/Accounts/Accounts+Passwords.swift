@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Accounts {
     var resetTokens: PasswordResetTokens {
@@ -17,7 +17,7 @@ extension Accounts {
 
     /// `{uid, token}` for an active user with a usable password, null otherwise (the caller mails
     /// the link). At most `rateLimits.passwordResetPerEmail` requests per email, known or not.
-    public func requestPasswordReset(email raw: String, _ db: any SQLConnection) throws -> JSONValue {
+    package func requestPasswordReset(email raw: String, _ db: any SQLConnection) throws -> JSONValue {
         let email = try Validate.email(raw)
         let now = clock.now()
         try limiter.enforce("reset:" + email, limit: settings.passwordResetPerEmail, now: now, record: true)
@@ -28,13 +28,13 @@ extension Accounts {
     }
 
     /// Sets the password when the token holds, and revokes every session of the user.
-    public func resetPassword(uid: String, token: String, newPassword: PreparedPassword, _ db: any SQLConnection) throws -> JSONValue {
+    package func resetPassword(uid: String, token: String, newPassword: PreparedPassword, _ db: any SQLConnection) throws -> JSONValue {
         guard let id = PasswordResetTokens.userId(fromUid: uid), let user = try resetUser(db, id: id) else {
-            throw DomainError(.unauthenticated, "invalid_token")
+            throw DomainError(.invalidToken)
         }
         switch resetTokens.check(token, for: user, now: clock.now()) {
-        case .invalid: throw DomainError(.unauthenticated, "invalid_token")
-        case .expired: throw DomainError.expired("token_expired")
+        case .invalid: throw DomainError(.invalidToken)
+        case .expired: throw DomainError(.tokenExpired)
         case .valid: break
         }
         try checkNewPassword(newPassword, db, userId: id)
@@ -48,14 +48,14 @@ extension Accounts {
         do {
             try rules.check(new.password, attributes: try passwordAttributes(db, userId: userId))
         } catch let error as DomainError where error.kind == .validation {
-            throw DomainError.validation(error.reason, field: "newPassword")
+            throw DomainError(error.reason, field: "newPassword")
         }
     }
 
     /// The check of the caller's current password (`user.changePassword`, `user.delete`),
     /// prepared concurrently; none is made while the caller's failed checks are over
     /// `rateLimits.passwordCheckPerUser` (the ordered step then refuses, or checks itself).
-    public func prepareCurrentPassword(_ password: String, userId: Int64) throws -> PreparedCheck {
+    package func prepareCurrentPassword(_ password: String, userId: Int64) throws -> PreparedCheck {
         let key = Self.passwordCheckKey(userId)
         if limiter.retryAfter(key, limit: settings.passwordCheckPerUser, now: clock.now()) != nil { return .skipped(password) }
         return try prepareCheck(password: password, userId: userId)
@@ -63,7 +63,7 @@ extension Accounts {
 
     /// `user.changePassword`'s preparation: the current password's check and the new one's hash,
     /// neither of which is computed while the caller is rate-limited.
-    public func preparePasswordChange(current: String, new: String, userId: Int64) throws -> (current: PreparedCheck, new: PreparedPassword) {
+    package func preparePasswordChange(current: String, new: String, userId: Int64) throws -> (current: PreparedCheck, new: PreparedPassword) {
         let check = try prepareCurrentPassword(current, userId: userId)
         return (check, check.performed ? preparePassword(new) : PreparedPassword(password: new, hash: nil))
     }
@@ -79,14 +79,14 @@ extension Accounts {
         let stored = try String.fetchOne(db, sql: "SELECT password FROM users_user WHERE id = ?", arguments: [user.id])
         guard confirm(check, stored: stored) else {
             limiter.recordFailure(key, limit: settings.passwordCheckPerUser, now: now)
-            throw DomainError(.unauthenticated, "invalid_credentials", ["field": .string(field)])
+            throw DomainError(.invalidCredentials, field: field)
         }
         limiter.reset(key)
     }
 
     /// Changes the caller's password after checking the current one; other sessions are revoked
     /// unless `revokeOtherSessions` is false.
-    public func changePassword(
+    package func changePassword(
         _ db: any SQLConnection, user: AuthUser, current: PreparedCheck, new: PreparedPassword, revokeOtherSessions: Bool
     ) throws -> JSONValue {
         try confirmCurrentPassword(current, db, user: user, field: "currentPassword")
@@ -100,7 +100,7 @@ extension Accounts {
     /// addresses, confirmations, profile, groups and permissions go; the user row stays,
     /// anonymised (inactive, placeholder email, no names, unusable password) so payments and
     /// subscription history keep their owner. The old email can register again.
-    public func deleteAccount(_ db: any SQLConnection, user: AuthUser, password: PreparedCheck) throws -> JSONValue {
+    package func deleteAccount(_ db: any SQLConnection, user: AuthUser, password: PreparedCheck) throws -> JSONValue {
         try confirmCurrentPassword(password, db, user: user, field: "password")
         let id = user.id
         try removeLinkedAccess(db, userId: id)

@@ -1,19 +1,19 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Accounts {
     /// `{user, profile, emails, groups, permissions, subscriptions}` of the caller.
-    public func me(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
+    package func me(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: user.id)
-        let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
+        let groups = try RecordJSON.fetchAll(db, table: Table.authGroup, sql: """
             SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
             """, arguments: [user.id])
-        let subscriptions = try RecordJSON.fetchAll(db, table: "subscriptions_subscription", sql: """
+        let subscriptions = try RecordJSON.fetchAll(db, table: Table.subscriptionsSubscription, sql: """
             SELECT * FROM subscriptions_subscription WHERE user_id = ? ORDER BY created_at, id
             """, arguments: [user.id])
         return [
-            "user": try userRecord(db, id: user.id),
-            "profile": try profileRecord(db, userId: user.id),
+            "user": try RecordJSON.user(db, id: user.id),
+            "profile": try RecordJSON.profile(db, userId: user.id),
             "emails": try Self.emailRecords(db, userId: user.id),
             "groups": .array(groups),
             "permissions": .array(try PermissionChecker.allPermissions(db, userId: user.id).map(JSONValue.string)),
@@ -21,15 +21,15 @@ extension Accounts {
         ]
     }
 
-    public struct ProfileChange: Sendable {
-        public var firstName: String?
-        public var lastName: String?
-        public var phone: String?
-        public var photo: String?
-        public var categoryId: Patch<Int64>
-        public var extraData: Patch<JSONValue>
+    package struct ProfileChange: Sendable {
+        package var firstName: String?
+        package var lastName: String?
+        package var phone: String?
+        package var photo: String?
+        package var categoryId: Patch<Int64>
+        package var extraData: Patch<JSONValue>
 
-        public init(firstName: String?, lastName: String?, phone: String?, photo: String?,
+        package init(firstName: String?, lastName: String?, phone: String?, photo: String?,
                     categoryId: Patch<Int64>, extraData: Patch<JSONValue>) {
             self.firstName = firstName
             self.lastName = lastName
@@ -41,7 +41,7 @@ extension Accounts {
     }
 
     /// Changes only the fields given; `categoryId`/`extraData` null clear them. `{user, profile}`.
-    public func updateProfile(_ db: any SQLConnection, user: AuthUser, change c: ProfileChange) throws -> JSONValue {
+    package func updateProfile(_ db: any SQLConnection, user: AuthUser, change c: ProfileChange) throws -> JSONValue {
         try Validate.length(c.firstName, max: 150, field: "firstName")
         try Validate.length(c.lastName, max: 150, field: "lastName")
         try Validate.length(c.phone, max: 17, field: "phone")
@@ -67,22 +67,22 @@ extension Accounts {
         case .value(let data):
             try db.execute(sql: "UPDATE users_user_profile SET extra_data = ? WHERE user_id = ?", arguments: [data.databaseText, user.id])
         }
-        return ["user": try userRecord(db, id: user.id), "profile": try profileRecord(db, userId: user.id)]
+        return ["user": try RecordJSON.user(db, id: user.id), "profile": try RecordJSON.profile(db, userId: user.id)]
     }
 
     /// `category.list`: every category, by id.
-    public func listCategories(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "users_category", page: page)
+    package func listCategories(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.usersCategory, page: page)
     }
 
     /// `category.create` (admin `users.add_category`, checked by the binding): `{category}`; the
     /// name is stripped, not blank, at most 225 characters.
-    public func createCategory(_ db: any SQLConnection, admin: AuthUser, name raw: String) throws -> JSONValue {
+    package func createCategory(_ db: any SQLConnection, admin: AuthUser, name raw: String) throws -> JSONValue {
         let name = try Validate.text(raw, max: 225, field: "name")
         try db.execute(sql: "INSERT INTO users_category (name) VALUES (?)", arguments: [name])
         let id = db.lastInsertedRowID
         try AdminLog.write(db, userId: admin.id, model: ("users", "category"), objectId: String(id), repr: name,
                            action: .addition, at: clock.now())
-        return ["category": try RecordJSON.fetch(db, table: "users_category", id: id) ?? .null]
+        return ["category": try RecordJSON.fetch(db, table: Table.usersCategory, id: id) ?? .null]
     }
 }

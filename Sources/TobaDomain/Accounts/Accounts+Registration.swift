@@ -1,18 +1,18 @@
 import Logging
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Accounts {
-    public struct Registration: Sendable {
-        public var email: String
-        public var password: String
-        public var firstName: String?
-        public var lastName: String?
-        public var phone: String?
-        public var categoryId: Int64?
-        public var ipAddress: String?
+    package struct Registration: Sendable {
+        package var email: String
+        package var password: String
+        package var firstName: String?
+        package var lastName: String?
+        package var phone: String?
+        package var categoryId: Int64?
+        package var ipAddress: String?
 
-        public init(email: String, password: String, firstName: String? = nil, lastName: String? = nil,
+        package init(email: String, password: String, firstName: String? = nil, lastName: String? = nil,
                     phone: String? = nil, categoryId: Int64? = nil, ipAddress: String? = nil) {
             self.email = email
             self.password = password
@@ -24,7 +24,7 @@ extension Accounts {
         }
     }
 
-    public struct PreparedRegistration: Sendable {
+    package struct PreparedRegistration: Sendable {
         let registration: Registration
         let ipAddress: IPAddress?
         let passwordHash: String
@@ -32,7 +32,7 @@ extension Accounts {
 
     /// Checks the values and the password rules and hashes the password: everything that does
     /// not depend on stored state, so registrations prepare in parallel.
-    public func prepareRegistration(_ input: Registration) throws(DomainError) -> PreparedRegistration {
+    package func prepareRegistration(_ input: Registration) throws(DomainError) -> PreparedRegistration {
         var r = input
         r.email = try Validate.email(r.email)
         try Validate.length(r.firstName, max: 150, field: "firstName")
@@ -47,26 +47,26 @@ extension Accounts {
     /// `{user, confirmation}`: the active user, its profile, its primary unverified address, a
     /// confirmation, membership of group `trial`. `email_taken` when an account holds the
     /// address; one that another account only added and never confirmed is taken from it.
-    public func register(_ prepared: PreparedRegistration, _ db: any SQLConnection) throws -> JSONValue {
+    package func register(_ prepared: PreparedRegistration, _ db: any SQLConnection) throws -> JSONValue {
         let r = prepared.registration
         try releaseUnconfirmedAddress(db, email: r.email)
-        if try emailTaken(db, r.email) { throw DomainError.conflict("email_taken") }
+        if try emailTaken(db, r.email) { throw DomainError(.emailTaken) }
         if let categoryId = r.categoryId,
            try Bool.fetchOne(db, sql: "SELECT 1 FROM users_category WHERE id = ?", arguments: [categoryId]) != true {
             throw DomainError.notFound("category")
         }
         let (userId, addressId) = try insertUser(
             db, email: r.email, passwordHash: prepared.passwordHash, firstName: r.firstName ?? "", lastName: r.lastName ?? "",
-            phone: r.phone ?? "", categoryId: r.categoryId, verified: false, group: "trial")
+            phone: r.phone ?? "", categoryId: r.categoryId, verified: false, group: .trial)
         let confirmation = try createConfirmation(db, emailAddressId: addressId, email: r.email)
         // The audit trail of sign-ups (no column holds the address): ids and addresses only, never secrets.
         logger.info("user registered", metadata: ["userId": "\(userId)", "ipAddress": "\(prepared.ipAddress?.canonical ?? "-")"])
-        return ["user": try userRecord(db, id: userId), "confirmation": confirmation]
+        return ["user": try RecordJSON.user(db, id: userId), "confirmation": confirmation]
     }
 
     /// `{email, userId, verified: true}`. Keys match case-insensitively; an address already
     /// verified succeeds whatever the key's age.
-    public func confirmEmail(key: String, _ db: any SQLConnection) throws -> JSONValue {
+    package func confirmEmail(key: String, _ db: any SQLConnection) throws -> JSONValue {
         guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT c.sent, c.created, a.id AS address_id, a.email, a.verified, a.user_id
             FROM account_emailconfirmation c JOIN account_emailaddress a ON a.id = c.email_address_id
@@ -79,7 +79,7 @@ extension Accounts {
         if try row.read("verified", as: Bool.self) { return result }
         let sent = try row.read("sent", as: Timestamp?.self) ?? row.read("created", as: Timestamp.self)
         guard clock.now() < sent.adding(days: settings.confirmationExpireDays) else {
-            throw DomainError.expired("confirmation_expired")
+            throw DomainError(.confirmationExpired)
         }
         let hasPrimary = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM account_emailaddress WHERE user_id = ? AND "primary" = TRUE)
@@ -94,7 +94,7 @@ extension Accounts {
 
     /// A new confirmation for an unverified address, or null for an unknown or verified one (so
     /// callers cannot probe accounts). One per `emails.confirmationCooldownSeconds` per address.
-    public func resendConfirmation(email raw: String, _ db: any SQLConnection) throws -> JSONValue {
+    package func resendConfirmation(email raw: String, _ db: any SQLConnection) throws -> JSONValue {
         let email = try Validate.email(raw)
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT id, verified FROM account_emailaddress WHERE email = ?", arguments: [email]),
               !(try row.read("verified", as: Bool.self))
@@ -118,13 +118,13 @@ extension Accounts {
 extension Accounts {
     /// `createsuperuser`: an active staff superuser with a verified primary address.
     /// - Throws: `email_taken`, or a password rule's reason.
-    public func createSuperuser(email raw: String, password: String) throws -> Int64 {
+    package func createSuperuser(email raw: String, password: String) throws -> Int64 {
         let email = try Validate.email(raw)
         try rules.check(password, attributes: passwordAttributes(email: email, firstName: "", lastName: ""))
         let hash = hasher.hash(password)
         return try database.write { db in
-            if try emailTaken(db, email) { throw DomainError.conflict("email_taken") }
-            return try insertUser(db, email: email, passwordHash: hash, superuser: true, verified: true, group: "admin").userId
+            if try emailTaken(db, email) { throw DomainError(.emailTaken) }
+            return try insertUser(db, email: email, passwordHash: hash, superuser: true, verified: true, group: .admin).userId
         }
     }
 }

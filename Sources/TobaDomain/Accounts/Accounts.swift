@@ -1,11 +1,11 @@
-import Logging
+package import Logging
 import TobaRPC
-import TobaStore
+package import TobaStore
 
 /// Accounts (§8.2): users, profiles, email addresses and confirmations, passwords.
 /// CPU-heavy work (hashing) happens in `prepare…` functions, which run concurrently and touch no
 /// state that earlier requests may change; the rest runs in order on the writer.
-public final class Accounts: Sendable {
+package final class Accounts: Sendable {
     let clock: ServiceClock
     let settings: Settings
     let hasher: PasswordHasher
@@ -18,7 +18,7 @@ public final class Accounts: Sendable {
 
     /// `hashWork`, when given, counts the PBKDF2 rounds every hash and check performs (tests
     /// assert the work a check does, never its time).
-    public init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey, logger: Logger,
+    package init(database: AppDatabase, settings: Settings, clock: ServiceClock, sessions: Sessions, secretKey: SecretKey, logger: Logger,
                 hashWork: HashWorkMeter? = nil) {
         self.logger = logger
         self.database = database
@@ -30,15 +30,6 @@ public final class Accounts: Sendable {
     }
 
     // MARK: Shared reads
-
-    func userRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
-        return user
-    }
-
-    func profileRecord(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
-        try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null
-    }
 
     /// The attributes a password must not resemble: the email's local part, first and last name.
     func passwordAttributes(email: String, firstName: String, lastName: String) -> [String] {
@@ -60,23 +51,16 @@ public final class Accounts: Sendable {
             """, arguments: [email, email]) ?? false
     }
 
-    func groupId(_ db: any SQLConnection, named name: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
-            throw DomainError.notFound("group \(name)")
-        }
-        return id
-    }
-
-    func addToGroup(_ db: any SQLConnection, userId: Int64, group: String) throws {
+    func addToGroup(_ db: any SQLConnection, userId: Int64, group: BuiltinGroup) throws {
         try db.execute(sql: "INSERT INTO users_user_groups (user_id, group_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                       arguments: [userId, try groupId(db, named: group)])
+                       arguments: [userId, try group.id(db)])
     }
 
     /// A new user: the `users_user` row, its profile and its primary address, in `group`.
     /// Returns the user's id and the address's id.
-    public func insertUser(
+    package func insertUser(
         _ db: any SQLConnection, email: String, passwordHash: String, firstName: String = "", lastName: String = "",
-        phone: String = "", categoryId: Int64? = nil, superuser: Bool = false, verified: Bool, group: String
+        phone: String = "", categoryId: Int64? = nil, superuser: Bool = false, verified: Bool, group: BuiltinGroup
     ) throws -> (userId: Int64, addressId: Int64) {
         try db.execute(sql: """
             INSERT INTO users_user (password, last_login, is_superuser, first_name, last_name, is_staff, is_active, date_joined, email)
@@ -106,14 +90,14 @@ public final class Accounts: Sendable {
 
     /// A new password and its hash, made during preparation (nil when the preparation saw the
     /// request rate-limited: `hashed` then makes it in order, if the request gets that far).
-    public struct PreparedPassword: Sendable {
+    package struct PreparedPassword: Sendable {
         let password: String
         let hash: String?
     }
 
     /// Hashes a new password (the expensive part, run concurrently). The rules that depend on the
     /// stored user run later, in order, through `checkNewPassword`.
-    public func preparePassword(_ password: String) -> PreparedPassword {
+    package func preparePassword(_ password: String) -> PreparedPassword {
         PreparedPassword(password: password, hash: hasher.hash(password))
     }
 
@@ -123,7 +107,7 @@ public final class Accounts: Sendable {
 
     /// A password check made during preparation against a snapshot of the stored hash. In order,
     /// `confirm` reuses it when the stored hash is still the same, and checks again otherwise.
-    public struct PreparedCheck: Sendable {
+    package struct PreparedCheck: Sendable {
         let password: String
         let snapshotHash: String?
         let matched: Bool

@@ -5,23 +5,23 @@ import Synchronization
 
 /// Django's `PBKDF2PasswordHasher`: `pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`, salt of
 /// 22 characters of `[a-zA-Z0-9]`, hash the standard base64 of 32 bytes of PBKDF2-HMAC-SHA256.
-public struct PasswordHasher: Sendable {
-    public static let algorithm = "pbkdf2_sha256"
+package struct PasswordHasher: Sendable {
+    package static let algorithm = "pbkdf2_sha256"
     /// Django's salt: 22 characters ≈ 128 bits of entropy.
-    public static let saltLength = 22
+    package static let saltLength = 22
     static let saltAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
-    public let iterations: Int
+    package let iterations: Int
     /// Counts the rounds computed, when given (tests).
     let meter: HashWorkMeter?
 
-    public init(iterations: Int, meter: HashWorkMeter? = nil) {
+    package init(iterations: Int, meter: HashWorkMeter? = nil) {
         self.iterations = iterations
         self.meter = meter
     }
 
     /// A new hash of `password` with a fresh salt.
-    public func hash(_ password: String) -> String {
+    package func hash(_ password: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let salt = String((0..<Self.saltLength).map { _ in Self.saltAlphabet.randomElement(using: &generator)! })
         return Self.format(salt: salt, iterations: iterations, hash: derive(password, salt: salt, iterations: iterations))
@@ -53,7 +53,7 @@ public struct PasswordHasher: Sendable {
     /// costs at least one derivation at the configured iterations (PROTOCOL.md §6): a hash of
     /// another form costs a `burn`, one with fewer iterations is topped up, so timing tells
     /// neither how a check failed nor how old an account's hash is.
-    public func verify(_ password: String, against encoded: String) -> Bool {
+    package func verify(_ password: String, against encoded: String) -> Bool {
         guard let parts = Self.parse(encoded) else {
             burn(password)
             return false
@@ -73,24 +73,24 @@ public struct PasswordHasher: Sendable {
 
     /// One derivation at the configured cost, with nothing to compare: Django's answer to
     /// timing probes for unknown users.
-    public func burn(_ password: String) {
+    package func burn(_ password: String) {
         _ = derive(password, salt: "toba-register-timing00", iterations: iterations)
     }
 
     /// True when a hash that just verified should be made again: other iterations or a salt
     /// shorter than today's (Django's `must_update`).
-    public func needsUpgrade(_ encoded: String) -> Bool {
+    package func needsUpgrade(_ encoded: String) -> Bool {
         guard let parts = Self.parse(encoded) else { return true }
         // Django's must_update_salt: len(salt) * log2(62) < 128 bits.
         return parts.iterations != iterations || Double(parts.salt.count) * log2(62) < 128
     }
 
-    public static func isUsable(_ encoded: String) -> Bool {
+    package static func isUsable(_ encoded: String) -> Bool {
         !encoded.hasPrefix("!") && parse(encoded) != nil
     }
 
     /// Django's unusable password: `!` and 40 random characters.
-    public static func unusable() -> String {
+    package static func unusable() -> String {
         var generator = SystemRandomNumberGenerator()
         return "!" + String((0..<40).map { _ in saltAlphabet.randomElement(using: &generator)! })
     }
@@ -113,12 +113,12 @@ public struct PasswordHasher: Sendable {
 }
 
 /// The PBKDF2 rounds a hasher has computed: what a test asserts instead of wall time.
-public final class HashWorkMeter: Sendable {
+package final class HashWorkMeter: Sendable {
     private let rounds = Atomic<Int>(0)
 
-    public init() {}
+    package init() {}
 
-    public var total: Int { rounds.load(ordering: .relaxed) }
+    package var total: Int { rounds.load(ordering: .relaxed) }
 
     func add(_ count: Int) {
         rounds.add(count, ordering: .relaxed)

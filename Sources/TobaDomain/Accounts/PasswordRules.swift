@@ -3,33 +3,33 @@ import Foundation
 /// Django's default password validators, in Django's order; the first failure wins.
 /// Reasons: `password_too_similar`, `password_too_short`, `password_too_common`,
 /// `password_entirely_numeric`.
-public struct PasswordRules: Sendable {
-    public static let minimumLength = 8
+package struct PasswordRules: Sendable {
+    package static let minimumLength = 8
     /// Django's `UserAttributeSimilarityValidator.DEFAULT_MAX_SIMILARITY`.
     static let maxSimilarity = 0.7
 
-    public init() {}
+    package init() {}
 
     /// Builds the common-password set now (it is otherwise built at the first password check):
     /// the service calls this off the start-up path, so neither the first answer nor the first
     /// registration waits for it.
-    public static func warmUp() {
+    package static func warmUp() {
         _ = CommonPasswords.all
     }
 
     /// - Parameter attributes: the email's local part, first and last name (empty ones skipped).
-    public func check(_ password: String, attributes: [String]) throws(DomainError) {
+    package func check(_ password: String, attributes: [String]) throws(DomainError) {
         if Self.tooSimilar(password, attributes: attributes) {
-            throw DomainError.validation("password_too_similar", field: "password")
+            throw DomainError(.passwordTooSimilar, field: "password")
         }
         if password.count < Self.minimumLength {
-            throw DomainError.validation("password_too_short", field: "password")
+            throw DomainError(.passwordTooShort, field: "password")
         }
         if CommonPasswords.all.contains(password.lowercased().trimmingCharacters(in: .whitespaces)) {
-            throw DomainError.validation("password_too_common", field: "password")
+            throw DomainError(.passwordTooCommon, field: "password")
         }
         if password.allSatisfy(\.isNumber) {
-            throw DomainError.validation("password_entirely_numeric", field: "password")
+            throw DomainError(.passwordEntirelyNumeric, field: "password")
         }
     }
 

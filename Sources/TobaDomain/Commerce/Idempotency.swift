@@ -1,18 +1,18 @@
 import Crypto
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Stripe's idempotency rule (§8) over `toba_idempotency`. A key is scoped to (method, calling
 /// user). Within 24 h of the first *successful* call, the same key with the same params returns
 /// the stored first result without acting again; with other params it is `idempotency_mismatch`.
 /// A failed call stores nothing (its effects are rolled back with it), so it may be retried.
 /// Entries older than 24 h are ignored, replaced on reuse, and deleted by the periodic sweep.
-public enum Idempotency {
-    public static let windowSeconds: Int64 = 86_400
+package enum Idempotency {
+    package static let windowSeconds: Int64 = 86_400
 
     /// Runs `body` once per key. `params` are the call's decoded parameters without the key and
     /// the token; their canonical JSON (object keys sorted) is hashed with SHA-256.
-    public static func run(
+    package static func run(
         _ db: any SQLConnection, key: String?, method: String, userId: Int64?, params: JSONValue, now: Timestamp,
         _ body: () throws -> JSONValue
     ) throws -> JSONValue {
@@ -25,7 +25,7 @@ public enum Idempotency {
             """, arguments: [key, method, userId ?? 0]) {
             let created: Timestamp = try stored.read("created_at")
             if now.microseconds - created.microseconds < windowSeconds * 1_000_000 {
-                guard try stored.read("params_hash", as: String.self) == hash else { throw DomainError.conflict("idempotency_mismatch") }
+                guard try stored.read("params_hash", as: String.self) == hash else { throw DomainError(.idempotencyMismatch) }
                 let text: String = try stored.read("result")
                 return try JSONParser.parse(Array(text.utf8))
             }
@@ -40,7 +40,7 @@ public enum Idempotency {
 
     /// Deletes entries older than 24 h. Returns how many.
     @discardableResult
-    public static func sweep(_ db: any SQLConnection, now: Timestamp) throws -> Int {
+    package static func sweep(_ db: any SQLConnection, now: Timestamp) throws -> Int {
         try db.execute(sql: "DELETE FROM toba_idempotency WHERE created_at <= ?", arguments: [now.adding(seconds: -windowSeconds)])
         return db.changesCount
     }

@@ -2,7 +2,7 @@
 enum InputRules {
     /// `value_out_of_range` unless `value` lies in `range`.
     static func range(_ value: Int64?, _ range: ClosedRange<Int64>, field: String) throws(DomainError) {
-        if let value, !range.contains(value) { throw DomainError.validation("value_out_of_range", field: field) }
+        if let value, !range.contains(value) { throw DomainError(.valueOutOfRange, field: field) }
     }
 
     /// At most `max` characters (`value_too_long`); not blank when `required` (`value_required`).

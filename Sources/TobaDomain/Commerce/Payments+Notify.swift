@@ -1,5 +1,5 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// `payment.notify`: the gateway's notification, forwarded by the parent (no token: the
 /// signature is the authentication).
@@ -13,10 +13,10 @@ extension Payments {
     /// - Throws: `not_configured` (1007) until `payments.serverKey` is set; `invalid_signature`
     ///   (1001) for a bad signature, or a `transaction_status` that disagrees with the signed
     ///   `status_code` (`MidtransNotification.isConsistent`).
-    public func verify(_ notification: MidtransNotification) throws {
-        guard let serverKey = settings.paymentServerKey else { throw DomainError(.unavailable, "not_configured") }
+    package func verify(_ notification: MidtransNotification) throws {
+        guard let serverKey = settings.paymentServerKey else { throw DomainError(.notConfigured) }
         guard notification.hasValidSignature(serverKey: serverKey), notification.isConsistent else {
-            throw DomainError(.unauthenticated, "invalid_signature")
+            throw DomainError(.invalidSignature)
         }
     }
 
@@ -27,7 +27,7 @@ extension Payments {
     ///   subscription (§8.6, no admin, `price_paid` = the gross amount). It happens once per payment.
     /// - Throws: Not found for an unknown order or a soft-deleted payment (which renews nothing);
     ///   `amount_mismatch` (1004) when `gross_amount` differs from the payment's amount.
-    public func notify(_ db: any SQLConnection, _ notification: MidtransNotification) throws -> JSONValue {
+    package func notify(_ db: any SQLConnection, _ notification: MidtransNotification) throws -> JSONValue {
         try verify(notification)
         guard let key = UUIDText.storage(notification.orderId),
               let row = try StoredRow.fetchOne(db, sql: """
@@ -37,15 +37,14 @@ extension Payments {
         else { throw DomainError.notFound("payment") }
         let detailsText: String = try row.read("transaction_details")
         guard var details = (try? JSONParser.parse(Array(detailsText.utf8)))?.objectValue else {
-            throw StoredValueError(table: "payments_product", column: "transaction_details", expected: "a JSON object")
+            throw StoredValueError(table: Table.paymentsProduct, column: "transaction_details", expected: "a JSON object")
         }
         guard let amount = details["grossAmount"]?.int64Value, notification.wholeAmount == amount else {
-            throw DomainError.conflict("amount_mismatch")
+            throw DomainError(.amountMismatch)
         }
-        let current: String = try row.read("transaction_status")
+        let current = PaymentStatus(rawValue: try row.read("transaction_status"))
         let alreadyRenewed = details["renewedAt"] != nil
-        let next = notification.transactionStatus
-        guard PaymentStatus.accepts(from: current, to: next, renewed: alreadyRenewed) else {
+        guard let next = notification.status, PaymentStatus.accepts(from: current, to: next, renewed: alreadyRenewed) else {
             return ["payment": try payment(db, id: key), "applied": false, "renewed": false]
         }
         let now = clock.now()

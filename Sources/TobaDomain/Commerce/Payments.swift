@@ -1,14 +1,14 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Payments (§8.7, `payments_product`): one row per order sent to Midtrans. The gateway's
 /// notifications are handled in `Payments+Notify.swift`.
-public final class Payments: Sendable {
+package final class Payments: Sendable {
     let clock: ServiceClock
     let settings: Settings
     let subscriptions: Subscriptions
 
-    public init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
+    package init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
         self.clock = clock
         self.settings = settings
         self.subscriptions = subscriptions
@@ -16,7 +16,7 @@ public final class Payments: Sendable {
 
     /// `payment.create`: a pending payment for `planId` (its product must be active). Its id is
     /// the order id for the gateway. `{payment}`; with `idempotencyKey`, Stripe's rule (per user).
-    public func create(_ db: any SQLConnection, user: AuthUser, planId: Int64, idempotencyKey: String?) throws -> JSONValue {
+    package func create(_ db: any SQLConnection, user: AuthUser, planId: Int64, idempotencyKey: String?) throws -> JSONValue {
         let now = clock.now()
         return try Idempotency.run(db, key: idempotencyKey, method: "payment.create", userId: user.id,
                                    params: ["planId": .number(JSONNumber(planId))], now: now) {
@@ -39,22 +39,22 @@ public final class Payments: Sendable {
     /// `payment.list`: payments not deleted, newest first. A caller holding admin
     /// `payments.view_product` sees every user's (only `userId`'s when given); anyone else sees
     /// their own (another `userId`: Forbidden).
-    public func list(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    package func list(_ db: any SQLConnection, user: AuthUser, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let target: Int64?
         if try Self.viewsAll(db, user) {
             target = userId
         } else {
-            if let userId, userId != user.id { try PermissionChecker.requireAdmin(db, user, Self.viewPermission) }
+            if let userId, userId != user.id { try PermissionChecker.requireAdmin(db, user, .paymentsViewProduct) }
             target = user.id
         }
-        return try Page.fetch(db, table: "payments_product", page: page, order: .newestFirst(column: "created_at"),
+        return try Page.fetch(db, table: Table.paymentsProduct, page: page, order: .newestFirst(column: "created_at"),
                               where: target == nil ? "deleted_at IS NULL" : "user_id = ? AND deleted_at IS NULL",
                               arguments: target.map { [$0] } ?? [], transform: Self.shown)
     }
 
     /// `payment.get`: `{payment}`. The owner sees their payments not deleted; an admin with
     /// `payments.view_product` sees any, deleted ones included. Anyone else: Not found.
-    public func get(_ db: any SQLConnection, user: AuthUser, paymentId: String) throws -> JSONValue {
+    package func get(_ db: any SQLConnection, user: AuthUser, paymentId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(paymentId),
               let row = try StoredRow.fetchOne(db, sql: "SELECT user_id, deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
@@ -63,12 +63,10 @@ public final class Payments: Sendable {
         return ["payment": try payment(db, id: paymentId)]
     }
 
-    static let viewPermission = "payments.view_product"
-
     /// Whether `user` passes the admin rule for `payments.view_product` (sees every user's payments).
     static func viewsAll(_ db: any SQLConnection, _ user: AuthUser) throws -> Bool {
         do {
-            try PermissionChecker.requireAdmin(db, user, viewPermission)
+            try PermissionChecker.requireAdmin(db, user, .paymentsViewProduct)
             return true
         } catch let error as DomainError where error.kind == .forbidden {
             return false
@@ -77,7 +75,7 @@ public final class Payments: Sendable {
 
     /// `payment.delete` (admin `payments.delete_product`): a soft delete (`deleted_at` set; the
     /// row stays for accounting but leaves every list). Deleting again changes nothing. `{payment}`.
-    public func delete(_ db: any SQLConnection, admin: AuthUser, paymentId: String) throws -> JSONValue {
+    package func delete(_ db: any SQLConnection, admin: AuthUser, paymentId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(paymentId),
               let row = try StoredRow.fetchOne(db, sql: "SELECT deleted_at FROM payments_product WHERE id = ?", arguments: [key])
         else { throw DomainError.notFound("payment") }
@@ -91,7 +89,7 @@ public final class Payments: Sendable {
     }
 
     func payment(_ db: any SQLConnection, id: String) throws -> JSONValue {
-        guard let key = UUIDText.storage(id), let record = try RecordJSON.fetch(db, table: "payments_product", id: key) else {
+        guard let key = UUIDText.storage(id), let record = try RecordJSON.fetch(db, table: Table.paymentsProduct, id: key) else {
             throw DomainError.notFound("payment")
         }
         return Self.shown(record)

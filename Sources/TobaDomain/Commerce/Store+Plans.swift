@@ -1,18 +1,18 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Subscription plans (§8.5, `subscriptions_plan`): a price in whole Rupiah for `periodDays` days
 /// of one product.
 extension Store {
-    public struct PlanInput: Sendable {
-        public var productId: Int64?
-        public var name: String?
-        public var description: String?
-        public var price: Int64?
-        public var periodDays: Int64?
-        public var extraData: Patch<JSONValue>
+    package struct PlanInput: Sendable {
+        package var productId: Int64?
+        package var name: String?
+        package var description: String?
+        package var price: Int64?
+        package var periodDays: Int64?
+        package var extraData: Patch<JSONValue>
 
-        public init(productId: Int64?, name: String?, description: String?, price: Int64?, periodDays: Int64?,
+        package init(productId: Int64?, name: String?, description: String?, price: Int64?, periodDays: Int64?,
                     extraData: Patch<JSONValue>) {
             self.productId = productId
             self.name = name
@@ -34,7 +34,7 @@ extension Store {
 
     /// `plan.list`: plans of active products (of every product when `includeInactive`), by id,
     /// optionally of one product.
-    public func listPlans(_ db: any SQLConnection, productId: Int64?, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
+    package func listPlans(_ db: any SQLConnection, productId: Int64?, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
         var conditions: [String] = []
         var arguments: SQLArguments = []
         if !includeInactive {
@@ -44,15 +44,15 @@ extension Store {
             conditions.append("product_id = ?")
             arguments += [productId]
         }
-        return try Page.fetch(db, table: "subscriptions_plan", page: page,
+        return try Page.fetch(db, table: Table.subscriptionsPlan, page: page,
                               where: conditions.isEmpty ? "TRUE" : conditions.joined(separator: " AND "), arguments: arguments)
     }
 
     /// `plan.create`: `{plan}`.
-    public func createPlan(_ db: any SQLConnection, admin: AuthUser, _ input: PlanInput) throws -> JSONValue {
+    package func createPlan(_ db: any SQLConnection, admin: AuthUser, _ input: PlanInput) throws -> JSONValue {
         try input.validate(db)
         guard let productId = input.productId, let name = input.name, let price = input.price, let days = input.periodDays else {
-            throw DomainError.validation("value_required", field: "name")
+            throw DomainError(.valueRequired, field: "name")
         }
         try db.execute(sql: """
             INSERT INTO subscriptions_plan (name, description, price, period_days, extra_data, product_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -64,26 +64,25 @@ extension Store {
     }
 
     /// `plan.update`: changes only the fields given. `{plan}`.
-    public func updatePlan(_ db: any SQLConnection, admin: AuthUser, planId: Int64, _ input: PlanInput) throws -> JSONValue {
+    package func updatePlan(_ db: any SQLConnection, admin: AuthUser, planId: Int64, _ input: PlanInput) throws -> JSONValue {
         try input.validate(db)
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM subscriptions_plan WHERE id = ?", arguments: [planId]) else {
             throw DomainError.notFound("plan")
         }
-        var changes = ColumnChanges(current: row)
+        var changes = ColumnValues(changing: row)
         changes.set("product_id", input.productId)
         changes.set("name", input.name)
         changes.set("description", input.description)
         changes.set("price", input.price)
         changes.set("period_days", input.periodDays)
         changes.setJSON("extra_data", input.extraData)
-        try changes.applyLogged(db, table: "subscriptions_plan", id: planId, admin: admin, model: ("subscriptions", "plan"),
-                                objectId: String(planId), repr: try input.name ?? row.read("name"), at: clock.now())
+        try changes.updateLogged(db, table: Table.subscriptionsPlan, id: planId, admin: admin, model: ("subscriptions", "plan"),
+                                 objectId: String(planId), repr: try input.name ?? row.read("name"), at: clock.now())
         return ["plan": try plan(db, id: planId)]
     }
 
     func plan(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "subscriptions_plan", id: id) else { throw DomainError.notFound("plan") }
-        return record
+        try RecordJSON.fetch(db, table: Table.subscriptionsPlan, id: id, orNotFound: "plan")
     }
 
     /// What a renewal or a purchase needs of a plan.

@@ -1,26 +1,26 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Store products (§8.5, `store_product`). Plans are in `Store+Plans.swift`.
 /// The admin rule runs before these (`Bind.admin`); each change writes one admin log row.
-public final class Store: Sendable {
+package final class Store: Sendable {
     let clock: ServiceClock
 
-    public init(clock: ServiceClock) {
+    package init(clock: ServiceClock) {
         self.clock = clock
     }
 
     /// The columns of a product an admin sets (`product.create` / `product.update`).
-    public struct ProductInput: Sendable {
-        public var name: String?
-        public var description: String?
-        public var appLink: String?
-        public var extraData: Patch<JSONValue>
-        public var landingLink: String?
-        public var isActive: Bool?
-        public var nickname: String?
+    package struct ProductInput: Sendable {
+        package var name: String?
+        package var description: String?
+        package var appLink: String?
+        package var extraData: Patch<JSONValue>
+        package var landingLink: String?
+        package var isActive: Bool?
+        package var nickname: String?
 
-        public init(name: String?, description: String?, appLink: String?, extraData: Patch<JSONValue>,
+        package init(name: String?, description: String?, appLink: String?, extraData: Patch<JSONValue>,
                     landingLink: String?, isActive: Bool?, nickname: String?) {
             self.name = name
             self.description = description
@@ -40,14 +40,14 @@ public final class Store: Sendable {
     }
 
     /// `product.list`: active products by id; every product when `includeInactive`.
-    public func listProducts(_ db: any SQLConnection, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "store_product", page: page, where: includeInactive ? "TRUE" : "is_active = TRUE")
+    package func listProducts(_ db: any SQLConnection, includeInactive: Bool, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.storeProduct, page: page, where: includeInactive ? "TRUE" : "is_active = TRUE")
     }
 
     /// `product.create`: `{product}`. Text columns default to empty, `isActive` to true.
-    public func createProduct(_ db: any SQLConnection, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
+    package func createProduct(_ db: any SQLConnection, admin: AuthUser, _ input: ProductInput) throws -> JSONValue {
         try input.validate()
-        guard let name = input.name else { throw DomainError.validation("value_required", field: "name") }
+        guard let name = input.name else { throw DomainError(.valueRequired, field: "name") }
         try db.execute(sql: """
             INSERT INTO store_product (name, description, app_link, extra_data, landing_link, is_active, nickname)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -60,12 +60,12 @@ public final class Store: Sendable {
     }
 
     /// `product.update`: changes only the fields given (`extraData: null` clears it). `{product}`.
-    public func updateProduct(_ db: any SQLConnection, admin: AuthUser, productId: Int64, _ input: ProductInput) throws -> JSONValue {
+    package func updateProduct(_ db: any SQLConnection, admin: AuthUser, productId: Int64, _ input: ProductInput) throws -> JSONValue {
         try input.validate()
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM store_product WHERE id = ?", arguments: [productId]) else {
             throw DomainError.notFound("product")
         }
-        var changes = ColumnChanges(current: row)
+        var changes = ColumnValues(changing: row)
         changes.set("name", input.name)
         changes.set("description", input.description)
         changes.set("app_link", input.appLink)
@@ -73,14 +73,13 @@ public final class Store: Sendable {
         changes.set("landing_link", input.landingLink)
         changes.set("is_active", input.isActive)
         changes.set("nickname", input.nickname)
-        try changes.applyLogged(db, table: "store_product", id: productId, admin: admin, model: ("store", "product"),
-                                objectId: String(productId), repr: try input.name ?? row.read("name"), at: clock.now())
+        try changes.updateLogged(db, table: Table.storeProduct, id: productId, admin: admin, model: ("store", "product"),
+                                 objectId: String(productId), repr: try input.name ?? row.read("name"), at: clock.now())
         return ["product": try product(db, id: productId)]
     }
 
     func product(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "store_product", id: id) else { throw DomainError.notFound("product") }
-        return record
+        try RecordJSON.fetch(db, table: Table.storeProduct, id: id, orNotFound: "product")
     }
 
     /// The product a purchase or a voucher claim is for: `productId` when given (it must exist
@@ -91,11 +90,11 @@ public final class Store: Sendable {
             guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM store_product WHERE id = ?", arguments: [productId]) else {
                 throw DomainError.notFound("product")
             }
-            guard active else { throw DomainError.conflict("product_inactive") }
+            guard active else { throw DomainError(.productInactive) }
             return productId
         }
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM store_product WHERE is_active = TRUE ORDER BY id LIMIT 2")
-        guard ids.count == 1, let only = ids.first else { throw DomainError.validation("product_required", field: "productId") }
+        guard ids.count == 1, let only = ids.first else { throw DomainError(.productRequired, field: "productId") }
         return only
     }
 }

@@ -1,5 +1,6 @@
-import TobaRPC
-import TobaStore
+import Foundation
+package import TobaRPC
+package import TobaStore
 
 /// The two ways a subscription's period grows, each writing one `subscriptions_history` row:
 /// a paid renewal (`subscription.renew`, a settled payment) and a voucher grant.
@@ -10,7 +11,7 @@ import TobaStore
 extension Subscriptions {
     /// `subscription.renew` (admin `subscriptions.change_subscription`): `{subscription, history}`.
     /// `pricePaid` defaults to the plan's price. With `idempotencyKey`, Stripe's rule (per admin).
-    public func renew(_ db: any SQLConnection, admin: AuthUser, userId: Int64, planId: Int64, pricePaid: Int64?,
+    package func renew(_ db: any SQLConnection, admin: AuthUser, userId: Int64, planId: Int64, pricePaid: Int64?,
                       idempotencyKey: String?) throws -> JSONValue {
         let params: JSONValue = [
             "userId": .number(JSONNumber(userId)), "planId": .number(JSONNumber(planId)),
@@ -55,12 +56,12 @@ extension Subscriptions {
     func renew(_ db: any SQLConnection, userId: Int64, plan: Store.PlanTerms, pricePaid: Int64, adminId: Int64?) throws -> Renewal {
         let now = clock.now()
         try SubscriptionExpiry.apply(db, now: now, userId: userId)
-        let paid = try SubscriptionExpiry.groupId(db, named: "paid")
+        let paid = try BuiltinGroup.paid.id(db)
         let current = try running(db, userId: userId, productId: plan.productId, now: now)
         let from = max(now, current?.periodEnd ?? now)
         let stretch = (start: from, end: from.adding(days: plan.periodDays))
         let id = try store(db, userId: userId, productId: plan.productId, now: now, periodStart: current?.periodStart ?? now,
-                           periodEnd: stretch.end, status: "active", planId: plan.id, groupId: paid, keepsPlan: false)
+                           periodEnd: stretch.end, status: .active, planId: plan.id, groupId: paid, keepsPlan: false)
         return try finish(db, id: id, userId: userId, stretch: stretch, pricePaid: pricePaid, adminId: adminId, groupId: paid, now: now)
     }
 
@@ -80,9 +81,9 @@ extension Subscriptions {
                            periodEnd: stretch.end, status: current.status, planId: nil, groupId: groupId, keepsPlan: true)
         } else {
             stretch = (now, now.adding(days: days))
-            groupId = try SubscriptionExpiry.groupId(db, named: "trial")
+            groupId = try BuiltinGroup.trial.id(db)
             id = try store(db, userId: userId, productId: productId, now: now, periodStart: now,
-                           periodEnd: stretch.end, status: "trial", planId: nil, groupId: groupId, keepsPlan: false)
+                           periodEnd: stretch.end, status: .trial, planId: nil, groupId: groupId, keepsPlan: false)
         }
         return try finish(db, id: id, userId: userId, stretch: stretch, pricePaid: 0, adminId: nil, groupId: groupId, now: now)
     }
@@ -90,7 +91,7 @@ extension Subscriptions {
     private struct Running {
         let periodStart: Timestamp
         let periodEnd: Timestamp
-        let status: String
+        let status: SubscriptionStatus
         let groupId: Int64?
     }
 
@@ -105,7 +106,7 @@ extension Subscriptions {
 
     /// Inserts or updates the one (user, product) row. Returns its id (dashed).
     private func store(_ db: any SQLConnection, userId: Int64, productId: Int64, now: Timestamp, periodStart: Timestamp,
-                       periodEnd: Timestamp, status: String, planId: Int64?, groupId: Int64?, keepsPlan: Bool) throws -> String {
+                       periodEnd: Timestamp, status: SubscriptionStatus, planId: Int64?, groupId: Int64?, keepsPlan: Bool) throws -> String {
         let newId = UUIDText.random().replacingOccurrences(of: "-", with: "")
         try db.execute(sql: """
             INSERT INTO subscriptions_subscription
@@ -134,7 +135,7 @@ extension Subscriptions {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM subscriptions_subscription WHERE id = ?", arguments: [key]) else {
             throw DomainError.notFound("subscription")
         }
-        return Renewal(id: id, row: row, subscription: try RecordJSON.record(row, table: "subscriptions_subscription"),
-                       history: try RecordJSON.fetch(db, table: "subscriptions_history", id: historyId) ?? .null)
+        return Renewal(id: id, row: row, subscription: try RecordJSON.record(row, table: Table.subscriptionsSubscription),
+                       history: try RecordJSON.fetch(db, table: Table.subscriptionsHistory, id: historyId) ?? .null)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -8,14 +10,14 @@ import Darwin
 /// A client's `ipAddress` (PROTOCOL.md §6): an IPv4 or IPv6 address, parsed by `inet_pton`, in
 /// canonical form (IPv6 as RFC 5952 writes it; an IPv4-mapped IPv6 address is its IPv4
 /// address). Rate limits key IPv4 by address and IPv6 by /64, the block one subscriber gets.
-public struct IPAddress: Sendable, Equatable {
+package struct IPAddress: Sendable, Equatable {
     /// What is stored (session rows) and logged: `2001:DB8:0:0:0:0:0:1` is `2001:db8::1`.
-    public let canonical: String
+    package let canonical: String
     /// What rate limits count under: the IPv4 address, or the IPv6 /64 (`2001:db8::/64`).
-    public let limitKey: String
+    package let limitKey: String
 
     /// Nil when `text` is no IPv4 or IPv6 address (zone ids such as `%eth0` included).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         var v4 = in_addr()
         var v6 = in6_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
@@ -45,9 +47,9 @@ public struct IPAddress: Sendable, Equatable {
 
     /// The optional `ipAddress` parameter: blank (or white space) is absent; anything else must
     /// be an address, else 1000 `ip_invalid`.
-    public static func parameter(_ raw: String?, field: String = "ipAddress") throws(DomainError) -> IPAddress? {
+    package static func parameter(_ raw: String?, field: String = "ipAddress") throws(DomainError) -> IPAddress? {
         guard let text = raw?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard let address = IPAddress(text) else { throw DomainError.validation("ip_invalid", field: field) }
+        guard let address = IPAddress(text) else { throw DomainError(.ipInvalid, field: field) }
         return address
     }
 

@@ -1,15 +1,15 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// `limit` (default 50, at most 500) and the opaque `cursor` of a list method (PROTOCOL.md §5).
-public struct PageRequest: Sendable {
-    public let limit: Int
-    public let cursor: String?
+package struct PageRequest: Sendable {
+    package let limit: Int
+    package let cursor: String?
 
-    public init(limit: Int?, cursor: String?) throws(DomainError) {
+    package init(limit: Int?, cursor: String?) throws(DomainError) {
         let limit = limit ?? 50
-        guard (1...500).contains(limit) else { throw DomainError.validation("invalid_limit", field: "limit") }
+        guard (1...500).contains(limit) else { throw DomainError(.invalidLimit, field: "limit") }
         self.limit = limit
         self.cursor = cursor
     }
@@ -18,8 +18,8 @@ public struct PageRequest: Sendable {
 /// Keyset pagination: rows in a stable order (a column, then the primary key as tie-breaker);
 /// the cursor is the sort key of the last row returned, so inserts and deletes between pages
 /// never repeat or skip a row.
-public enum Page {
-    public enum Order: Sendable {
+package enum Page {
+    package enum Order: Sendable {
         case ascending(column: String)
         case newestFirst(column: String)
         /// Rows whose boolean `column` is true first, then by the key ascending (the primary
@@ -46,7 +46,7 @@ public enum Page {
     }
 
     /// `{"items": [...], "nextCursor": string|null}` of `table` rows matching `where`.
-    public static func fetch(
+    package static func fetch(
         _ db: any SQLConnection, table: String, page: PageRequest, order: Order = .ascending(column: "id"),
         key: String = "id", where condition: String = "TRUE", arguments: SQLArguments = [],
         transform: (JSONValue) throws -> JSONValue = { $0 }
@@ -56,7 +56,7 @@ public enum Page {
         var args = arguments
         if let cursor = page.cursor {
             guard let (sortValue, keyValue) = decode(cursor) else {
-                throw DomainError.validation("invalid_cursor", field: "cursor")
+                throw DomainError(.invalidCursor, field: "cursor")
             }
             let (after, keyAfter) = (order.isDescending ? "<" : ">", order.isKeyDescending ? "<" : ">")
             sql += " AND (\"\(column)\" \(after) ? OR (\"\(column)\" = ? AND \"\(key)\" \(keyAfter) ?))"

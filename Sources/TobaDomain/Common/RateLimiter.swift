@@ -1,6 +1,6 @@
 import Crypto
 import Synchronization
-import TobaStore
+package import TobaStore
 
 /// In-memory sliding-window counters (per process, PROTOCOL.md §6), read and written only in
 /// arrival order on the writer, driven by the service clock. A key is forgotten once its window
@@ -11,7 +11,7 @@ import TobaStore
 /// undo with the group's `GroupJournal`, so a request that rolls back takes its `record`s and
 /// `reset`s with it (its `recordFailure`s stay: the failed attempt is what counts), and a group
 /// that does not commit takes everything it did.
-public final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
     struct Events {
         var times: [Int64] = []
         /// When the newest event leaves its window: after that the key holds nothing.
@@ -27,7 +27,7 @@ public final class RateLimiter: Sendable {
     static let firstSweep = 10_000
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Keys as stored: a long key (a junk email of 100 kB) is kept as its SHA-256, so memory per
     /// key stays small whatever the input.
@@ -37,7 +37,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Seconds until one more event under `key` is allowed, or nil when it is allowed now.
-    public func retryAfter(_ key: String, limit: Settings.RateLimit, now: Timestamp) -> Int64? {
+    package func retryAfter(_ key: String, limit: Settings.RateLimit, now: Timestamp) -> Int64? {
         let key = Self.stored(key)
         return state.withLock { state in
             let window = limit.seconds * 1_000_000
@@ -50,18 +50,18 @@ public final class RateLimiter: Sendable {
     }
 
     /// Records an event. Made by a request that then fails, it is undone with the request.
-    public func record(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+    package func record(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
         add(key, limit: limit, now: now, outlivesRequest: false)
     }
 
     /// Records a failed attempt (a wrong password, an unknown code): it counts even though the
     /// request that made it fails, as long as the request's group commits.
-    public func recordFailure(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
+    package func recordFailure(_ key: String, limit: Settings.RateLimit, now: Timestamp) {
         add(key, limit: limit, now: now, outlivesRequest: true)
     }
 
     /// Forgets every event of `key`; undone if the request that reset it fails.
-    public func reset(_ key: String) {
+    package func reset(_ key: String) {
         let key = Self.stored(key)
         guard let removed = state.withLock({ $0.keys.removeValue(forKey: key) }) else { return }
         GroupJournal.current?.register { [self] in restore(removed, under: key) }
@@ -104,7 +104,7 @@ public final class RateLimiter: Sendable {
     }
 
     /// Throws `rate_limited` when over the limit; otherwise records the event when `record`.
-    public func enforce(_ key: String, limit: Settings.RateLimit, now: Timestamp, record shouldRecord: Bool) throws(DomainError) {
+    package func enforce(_ key: String, limit: Settings.RateLimit, now: Timestamp, record shouldRecord: Bool) throws(DomainError) {
         if let wait = retryAfter(key, limit: limit, now: now) { throw DomainError.rateLimited(retryAfterSeconds: wait) }
         if shouldRecord { record(key, limit: limit, now: now) }
     }

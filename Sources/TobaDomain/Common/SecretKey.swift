@@ -2,29 +2,29 @@ import Foundation
 
 /// The service secret key (Django's SECRET_KEY): signs session tokens (through a derived key)
 /// and password-reset tokens. Kept in a file created with mode 0600 on first start.
-public struct SecretKey: Sendable {
-    public let value: String
+package struct SecretKey: Sendable {
+    package let value: String
 
-    public init(value: String) {
+    package init(value: String) {
         self.value = value
     }
 
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)")
 
     /// 50 random characters, as Django's `get_random_secret_key()`.
-    public static func generate() -> SecretKey {
+    package static func generate() -> SecretKey {
         var generator = SystemRandomNumberGenerator()
         return SecretKey(value: String((0..<50).map { _ in alphabet.randomElement(using: &generator)! }))
     }
 
-    public struct Unreadable: Error, CustomStringConvertible {
-        public let description: String
+    package struct Unreadable: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Reads the key file, creating it (mode 0600) when absent. Creation is atomic: the key is
     /// written to a private temporary file and linked into place, so a process starting at the
     /// same moment reads either nothing or the whole key, and exactly one key wins.
-    public static func loadOrCreate(path: String) throws -> SecretKey {
+    package static func loadOrCreate(path: String) throws -> SecretKey {
         if let key = try read(path) { return key }
         let key = generate()
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

@@ -1,25 +1,25 @@
 import Synchronization
-import TobaStore
+package import TobaStore
 
 /// The service's notion of now. Real time, unless a test clock was set (`system.clock.set`,
 /// only with `--allow-test-clock`): from then on time stands still at the set instant and moves
 /// only by `advance`, so a test is exactly repeatable.
-public final class ServiceClock: Sendable {
+package final class ServiceClock: Sendable {
     private let frozen = Mutex<Timestamp?>(nil)
 
-    public init() {}
+    package init() {}
 
-    public func now() -> Timestamp {
+    package func now() -> Timestamp {
         frozen.withLock { $0 } ?? Timestamp.now()
     }
 
-    public func set(_ instant: Timestamp) {
+    package func set(_ instant: Timestamp) {
         let before = frozen.withLock { value in defer { value = instant }; return value }
         undoOnRollback(restoring: before)
     }
 
     @discardableResult
-    public func advance(seconds: Double) -> Timestamp {
+    package func advance(seconds: Double) -> Timestamp {
         let (before, next) = frozen.withLock { value -> (Timestamp?, Timestamp) in
             let base = value ?? Timestamp.now()
             // Clamped to years 0001…9999 so no step, however large, can overflow.

@@ -1,46 +1,46 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// The settings of PROTOCOL.md §9, read from the `--config` JSON file. Every key is optional;
 /// an unknown key or a bad value refuses the start (a typo must not fall back to a default).
-public struct Settings: Sendable {
-    public var durability: AppDatabase.Durability = .full
-    public var passwordIterations = 1_000_000
-    public var passwordResetTimeoutSeconds: Int64 = 259_200
-    public var confirmationExpireDays: Int64 = 3
-    public var confirmationCooldownSeconds: Int64 = 180
-    public var sessionMaxAgeSeconds: Int64? = nil
-    public var sessionIssuer = "toba-register"
-    public var voucherGrantDays: Int64 = 30
-    public var paymentServerKey: String? = nil
-    public var loginFailedPerEmail = RateLimit(count: 5, seconds: 300)
-    public var loginFailedPerIp = RateLimit(count: 10, seconds: 60)
-    public var passwordResetPerEmail = RateLimit(count: 5, seconds: 60)
+package struct Settings: Sendable {
+    package var durability: AppDatabase.Durability = .full
+    package var passwordIterations = 1_000_000
+    package var passwordResetTimeoutSeconds: Int64 = 259_200
+    package var confirmationExpireDays: Int64 = 3
+    package var confirmationCooldownSeconds: Int64 = 180
+    package var sessionMaxAgeSeconds: Int64? = nil
+    package var sessionIssuer = "toba-register"
+    package var voucherGrantDays: Int64 = 30
+    package var paymentServerKey: String? = nil
+    package var loginFailedPerEmail = RateLimit(count: 5, seconds: 300)
+    package var loginFailedPerIp = RateLimit(count: 10, seconds: 60)
+    package var passwordResetPerEmail = RateLimit(count: 5, seconds: 60)
     /// Failed checks of the current password (`user.changePassword`, `user.delete`) per user.
-    public var passwordCheckPerUser = RateLimit(count: 5, seconds: 300)
+    package var passwordCheckPerUser = RateLimit(count: 5, seconds: 300)
     /// `voucher.claim` attempts with a code that matches no voucher, per user.
-    public var unknownVoucherPerUser = RateLimit(count: 10, seconds: 300)
+    package var unknownVoucherPerUser = RateLimit(count: 10, seconds: 300)
     /// Our addition: the most requests one group commit may hold (1 turns group commit off).
-    public var groupCommitMaxSize = 256
+    package var groupCommitMaxSize = 256
     /// Our addition: how often expired subscriptions are swept (seconds).
-    public var subscriptionSweepSeconds: Int64 = 60
+    package var subscriptionSweepSeconds: Int64 = 60
     /// Our addition: how long a write waits for a lock held by another connection or process
     /// before the request is answered 1008 `storage_busy` (seconds).
-    public var storageBusyTimeoutSeconds: Int64 = 30
+    package var storageBusyTimeoutSeconds: Int64 = 30
 
-    public init() {}
+    package init() {}
 
-    public struct RateLimit: Sendable, Equatable {
-        public var count: Int
-        public var seconds: Int64
+    package struct RateLimit: Sendable, Equatable {
+        package var count: Int
+        package var seconds: Int64
 
         /// The longest window a rate limit may have (100 years, like the other durations):
         /// longer ones overflowed the microsecond arithmetic of `RateLimiter` and killed the
         /// process at the first event.
-        public static let maxSeconds: Int64 = 100 * 365 * 86_400
+        package static let maxSeconds: Int64 = 100 * 365 * 86_400
 
         /// Parses `"5/300s"` (also `"10/1m"`, `"3/2h"`); nil for a window over `maxSeconds`.
-        public init?(text: String) {
+        package init?(text: String) {
             let parts = text.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let count = Int(parts[0]), count >= 1, var unit = parts[1].last else { return nil }
             var amount = parts[1].dropLast()
@@ -58,18 +58,18 @@ public struct Settings: Sendable {
             self.init(count: count, seconds: seconds)
         }
 
-        public init(count: Int, seconds: Int64) {
+        package init(count: Int, seconds: Int64) {
             self.count = count
             self.seconds = seconds
         }
     }
 
-    public struct Invalid: Error, CustomStringConvertible {
-        public let description: String
+    package struct Invalid: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Reads a settings document. - Throws: `Invalid` naming the offending key.
-    public static func parse(_ document: JSONValue) throws(Invalid) -> Settings {
+    package static func parse(_ document: JSONValue) throws(Invalid) -> Settings {
         guard case .object(let root) = document else { throw Invalid(description: "settings must be a JSON object") }
         var settings = Settings()
         try settings.apply(root, prefix: "")

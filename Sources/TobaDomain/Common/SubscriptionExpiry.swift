@@ -1,4 +1,4 @@
-import TobaStore
+package import TobaStore
 
 /// The expiry rule of §8.6, applied on every read that shows subscriptions or groups and by the
 /// periodic sweep: a `trial`/`active`/`canceled` subscription past `period_end` is stored as
@@ -7,11 +7,11 @@ import TobaStore
 /// A subscription is *running* while its status is `trial`, `active` or `canceled` and
 /// `period_end` lies ahead. It is *paid* when its status is `active`, or `canceled` after having
 /// been paid (its `group_id` is not `trial`: a canceled voucher trial stays a trial).
-public enum SubscriptionExpiry {
+package enum SubscriptionExpiry {
     /// - Parameter userId: only this user's subscriptions, or all when nil.
     /// - Returns: the number of subscriptions that expired now.
     @discardableResult
-    public static func apply(_ db: any SQLConnection, now: Timestamp, userId: Int64? = nil) throws -> Int {
+    package static func apply(_ db: any SQLConnection, now: Timestamp, userId: Int64? = nil) throws -> Int {
         let scope = userId == nil ? "" : " AND user_id = ?"
         let args: SQLArguments = userId.map { [$0] } ?? []
         // Only user ids that are integers: another program's text there would read as 0 and
@@ -33,13 +33,13 @@ public enum SubscriptionExpiry {
 
     /// The user's groups follow their subscriptions: in `paid` (and out of `trial`) while a paid
     /// subscription runs; otherwise in `trial` (and out of `paid`). Other groups are left alone.
-    public static func settleGroups(_ db: any SQLConnection, userId: Int64, now: Timestamp) throws {
+    package static func settleGroups(_ db: any SQLConnection, userId: Int64, now: Timestamp) throws {
         let paid = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM subscriptions_subscription
                            WHERE user_id = ? AND period_end > ? AND (status = 'active'
                               OR (status = 'canceled' AND group_id IS DISTINCT FROM (SELECT id FROM auth_group WHERE name = 'trial'))))
             """, arguments: [userId, now]) ?? false
-        let (join, leave) = paid ? ("paid", "trial") : ("trial", "paid")
+        let (join, leave): (BuiltinGroup, BuiltinGroup) = paid ? (.paid, .trial) : (.trial, .paid)
         try db.execute(sql: """
             DELETE FROM users_user_groups WHERE user_id = ? AND group_id = (SELECT id FROM auth_group WHERE name = ?)
             """, arguments: [userId, leave])
@@ -47,13 +47,5 @@ public enum SubscriptionExpiry {
             INSERT INTO users_user_groups (user_id, group_id) SELECT ?, id FROM auth_group WHERE name = ?
             ON CONFLICT DO NOTHING
             """, arguments: [userId, join])
-    }
-
-    /// The id of a built-in group (`trial`, `paid`, `admin`), seeded at migration.
-    public static func groupId(_ db: any SQLConnection, named name: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM auth_group WHERE name = ?", arguments: [name]) else {
-            throw DomainError.notFound("group \(name)")
-        }
-        return id
     }
 }

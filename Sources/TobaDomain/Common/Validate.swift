@@ -1,21 +1,21 @@
 import Foundation
 
 /// Small input rules shared by the domains.
-public enum Validate {
+package enum Validate {
     /// Stripped and lower-cased (PROTOCOL.md §5), then checked like Django's `EmailValidator`
     /// (simplified: a dot-atom local part, a domain of labels with a dot, or `localhost`).
-    public static func email(_ raw: String, field: String = "email") throws(DomainError) -> String {
+    package static func email(_ raw: String, field: String = "email") throws(DomainError) -> String {
         let email = normalizedEmail(raw)
-        guard email.utf8.count <= 254 else { throw DomainError.validation("value_too_long", field: field) }
+        guard email.utf8.count <= 254 else { throw DomainError(.valueTooLong, field: field) }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, isLocalPart(parts[0]), isDomain(parts[1]) else {
-            throw DomainError.validation("email_invalid", field: field)
+            throw DomainError(.emailInvalid, field: field)
         }
         return email
     }
 
     /// Stripped and lower-cased, unchecked (a login compares it and fails like any unknown email).
-    public static func normalizedEmail(_ raw: String) -> String {
+    package static func normalizedEmail(_ raw: String) -> String {
         raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
@@ -39,27 +39,27 @@ public enum Validate {
     /// `value_too_long` when `value` has more than `max` characters, counted as Django's
     /// `max_length` and PostgreSQL's `varchar(n)` count them: in code points, not in Swift's
     /// grapheme clusters (`"👍🏽"` is one `Character` but two code points).
-    public static func length(_ value: String?, max: Int, field: String) throws(DomainError) {
-        if let value, value.unicodeScalars.count > max { throw DomainError.validation("value_too_long", field: field) }
+    package static func length(_ value: String?, max: Int, field: String) throws(DomainError) {
+        if let value, value.unicodeScalars.count > max { throw DomainError(.valueTooLong, field: field) }
     }
 
     /// At most the first `max` code points of `text`: a text cut to fit its column, as Django's
     /// `text[:max]` cuts it (Swift's `prefix` would count grapheme clusters and keep more).
-    public static func clip(_ text: String, max: Int) -> String {
+    package static func clip(_ text: String, max: Int) -> String {
         var scalars = String.UnicodeScalarView()
         scalars.append(contentsOf: text.unicodeScalars.prefix(max))
         return String(scalars)
     }
 
     /// A required text that is not blank.
-    public static func nonBlank(_ value: String, field: String) throws(DomainError) {
+    package static func nonBlank(_ value: String, field: String) throws(DomainError) {
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw DomainError.validation("value_required", field: field)
+            throw DomainError(.valueRequired, field: field)
         }
     }
 
     /// A required short text as Django's forms clean it: stripped, not blank, at most `max` characters.
-    public static func text(_ raw: String, max: Int, field: String) throws(DomainError) -> String {
+    package static func text(_ raw: String, max: Int, field: String) throws(DomainError) -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         try nonBlank(text, field: field)
         try length(text, max: max, field: field)
@@ -70,7 +70,7 @@ public enum Validate {
     /// `count` characters of `[a-z0-9]`, uniformly, from the system's secure generator: eight
     /// characters per call into it, not one (rejection sampling keeps the 36 characters equally
     /// likely).
-    public static func randomKey(_ count: Int) -> String {
+    package static func randomKey(_ count: Int) -> String {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
         var generator = SystemRandomNumberGenerator()
         var output: [UInt8] = []

@@ -1,23 +1,23 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Feedback from users (§8.11, `feedback_feedback`).
-public final class Feedback: Sendable {
+package final class Feedback: Sendable {
     let clock: ServiceClock
 
-    public init(clock: ServiceClock) {
+    package init(clock: ServiceClock) {
         self.clock = clock
     }
 
-    public struct Submission: Sendable {
-        public var satisfaction: String
-        public var type: String
+    package struct Submission: Sendable {
+        package var satisfaction: String
+        package var type: String
         /// The page of the site the feedback is about (not pagination).
-        public var page: String
-        public var message: String
-        public var attachment: String?
+        package var page: String
+        package var message: String
+        package var attachment: String?
 
-        public init(satisfaction: String, type: String, page: String, message: String, attachment: String? = nil) {
+        package init(satisfaction: String, type: String, page: String, message: String, attachment: String? = nil) {
             self.satisfaction = satisfaction
             self.type = type
             self.page = page
@@ -27,7 +27,7 @@ public final class Feedback: Sendable {
     }
 
     /// `feedback.submit` → `{feedback}`, from the caller, now.
-    public func submit(_ db: any SQLConnection, user: AuthUser, _ s: Submission) throws -> JSONValue {
+    package func submit(_ db: any SQLConnection, user: AuthUser, _ s: Submission) throws -> JSONValue {
         for (value, field, max) in [(s.satisfaction, "satisfaction", 20), (s.type, "type", 20), (s.page, "page", 40)] {
             try Validate.nonBlank(value, field: field)
             try Validate.length(value, max: max, field: field)
@@ -37,15 +37,13 @@ public final class Feedback: Sendable {
         try db.execute(sql: """
             INSERT INTO feedback_feedback (satisfaction, type, page, message, attachment, created_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [s.satisfaction, s.type, s.page, s.message, s.attachment ?? "", clock.now(), user.id])
-        guard let record = try RecordJSON.fetch(db, table: "feedback_feedback", id: db.lastInsertedRowID) else {
-            throw DomainError.notFound("feedback")
-        }
+        let record = try RecordJSON.fetch(db, table: Table.feedbackFeedback, id: db.lastInsertedRowID, orNotFound: "feedback")
         return ["feedback": record]
     }
 
     /// `feedback.list` (admin `feedback.view_feedback`): a page of feedback, newest first,
     /// optionally only of one `type` and one `page` (exact matches).
-    public func list(_ db: any SQLConnection, type: String?, page pageFilter: String?, page: PageRequest) throws -> JSONValue {
+    package func list(_ db: any SQLConnection, type: String?, page pageFilter: String?, page: PageRequest) throws -> JSONValue {
         var conditions = ["TRUE"]
         var arguments: SQLArguments = []
         if let type {
@@ -56,7 +54,7 @@ public final class Feedback: Sendable {
             conditions.append("page = ?")
             arguments += [pageFilter]
         }
-        return try Page.fetch(db, table: "feedback_feedback", page: page, order: .newestFirst(column: "created_at"),
+        return try Page.fetch(db, table: Table.feedbackFeedback, page: page, order: .newestFirst(column: "created_at"),
                               where: conditions.joined(separator: " AND "), arguments: arguments)
     }
 }

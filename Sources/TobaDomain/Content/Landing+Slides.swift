@@ -1,20 +1,19 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Landing {
     /// `landing.slide.create` (admin `landing.add_swiperslide`) → `{slide}`: a new slide with a
     /// new UUID. It shows on the landing page once `landing.arrange` places it.
-    public func createSlide(_ db: any SQLConnection, admin: AuthUser, _ change: SlideChange) throws -> JSONValue {
+    package func createSlide(_ db: any SQLConnection, admin: AuthUser, _ change: SlideChange) throws -> JSONValue {
         try Validate.nonBlank(change.texts["title"] ?? "", field: "title")
-        let columns = try change.columns(defaults: true)
+        var columns = try change.columns(defaults: true)
         try checkEventWindow(columns, stored: nil)
         let id = UUIDText.storage(UUIDText.random())!
         let now = clock.now()
-        let all = [("id", id.sqlValue)] + columns + [("created_at", now.sqlValue), ("updated_at", now.sqlValue)]
-        try db.execute(sql: """
-            INSERT INTO landing_swiperslide (\(all.map { "\"\($0.0)\"" }.joined(separator: ", ")))
-            VALUES (\(Array(repeating: "?", count: all.count).joined(separator: ", ")))
-            """, arguments: SQLArguments(all.map(\.1)))
+        columns.set("id", id)
+        columns.set("created_at", now)
+        columns.set("updated_at", now)
+        try columns.insert(db, into: Table.landingSwiperslide)
         try AdminLog.write(db, userId: admin.id, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
                            repr: change.texts["title"] ?? "", action: .addition, at: now)
         return ["slide": try slide(db, id: id)]
@@ -22,27 +21,26 @@ extension Landing {
 
     /// `landing.slide.update` (admin `landing.change_swiperslide`) → `{slide}`: writes the fields
     /// whose value differs from the stored one (then `updated_at` too) and logs their columns.
-    public func updateSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String, _ change: SlideChange) throws -> JSONValue {
+    package func updateSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String, _ change: SlideChange) throws -> JSONValue {
         let id = try storedId(db, slideId)
         if let title = change.texts["title"] { try Validate.nonBlank(title, field: "title") }
         guard let stored = try StoredRow.fetchOne(db, sql: "SELECT * FROM landing_swiperslide WHERE id = ?", arguments: [id]) else {
             throw DomainError.notFound("slide")
         }
-        var changes = ColumnChanges(current: stored)
-        for (column, value) in try change.columns(defaults: false) { changes.set(column, value) }
-        let changed = changes.assignments.map { ($0.column, $0.value) }
-        try checkEventWindow(changed, stored: stored)
-        guard !changed.isEmpty else { return ["slide": try slide(db, id: id)] }
+        var changes = ColumnValues(changing: stored)
+        changes.set(try change.columns(defaults: false))
+        try checkEventWindow(changes, stored: stored)
+        guard !changes.isEmpty else { return ["slide": try slide(db, id: id)] }
         let now = clock.now()
-        try changes.applyLogged(db, table: "landing_swiperslide", id: id, extra: [("updated_at", now.sqlValue)],
-                                admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
-                                repr: try change.texts["title"] ?? stored.read("title"), at: now)
+        try changes.updateLogged(db, table: Table.landingSwiperslide, id: id, extra: [("updated_at", now.sqlValue)],
+                                 admin: admin, model: ("landing", "swiperslide"), objectId: UUIDText.dashed(id)!,
+                                 repr: try change.texts["title"] ?? stored.read("title"), at: now)
         return ["slide": try slide(db, id: id)]
     }
 
     /// `landing.slide.delete` (admin `landing.delete_swiperslide`) → `{deleted: true, slideId}`;
     /// the slide's swiper entries go with it.
-    public func deleteSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String) throws -> JSONValue {
+    package func deleteSlide(_ db: any SQLConnection, admin: AuthUser, slideId: String) throws -> JSONValue {
         let id = try storedId(db, slideId)
         let title = try String.fetchOne(db, sql: "SELECT title FROM landing_swiperslide WHERE id = ?", arguments: [id]) ?? ""
         try db.execute(sql: "DELETE FROM landing_swiper WHERE slide_id = ?", arguments: [id])
@@ -61,18 +59,17 @@ extension Landing {
     }
 
     private func slide(_ db: any SQLConnection, id: String) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "landing_swiperslide", id: id) else { throw DomainError.notFound("slide") }
-        return record
+        try RecordJSON.fetch(db, table: Table.landingSwiperslide, id: id, orNotFound: "slide")
     }
 
     /// An event may not end before it starts (`invalid_window`, field `eventEnd`).
-    private func checkEventWindow(_ columns: [(String, SQLValue)], stored: StoredRow?) throws {
+    private func checkEventWindow(_ columns: ColumnValues, stored: StoredRow?) throws {
         func current(_ column: String) throws -> Timestamp? {
-            if let given = columns.first(where: { $0.0 == column }) { return Timestamp.decode(given.1) }
+            if let given = columns.value(of: column) { return Timestamp.decode(given) }
             return try stored?.read(column, as: Timestamp?.self)
         }
         if let start = try current("event_start"), let end = try current("event_end"), end < start {
-            throw DomainError.validation("invalid_window", field: "eventEnd")
+            throw DomainError(.invalidWindow, field: "eventEnd")
         }
     }
 }

@@ -1,22 +1,22 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// The landing page (§8.11): slides (`landing_swiperslide`, UUID ids) and the swiper
 /// (`landing_swiper`), whose rows give the order in which slides show and whether they do.
-public final class Landing: Sendable {
+package final class Landing: Sendable {
     let clock: ServiceClock
 
-    public init(clock: ServiceClock) {
+    package init(clock: ServiceClock) {
         self.clock = clock
     }
 
     /// `landing.list` → a page of the active slides with a shown swiper entry, in swiper
     /// `order`, each with its `order` (keyset pagination on the swiper's `order`).
-    public func list(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "landing_swiper", page: page, order: .ascending(column: "order"), key: "order",
+    package func list(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.landingSwiper, page: page, order: .ascending(column: "order"), key: "order",
                        where: "is_show = TRUE AND slide_id IN (SELECT id FROM landing_swiperslide WHERE is_active = TRUE)") { entry in
             guard let entry = entry.objectValue, let id = entry["slideId"]?.stringValue.flatMap(UUIDText.storage),
-                  var slide = try RecordJSON.fetch(db, table: "landing_swiperslide", id: id)?.objectValue
+                  var slide = try RecordJSON.fetch(db, table: Table.landingSwiperslide, id: id)?.objectValue
             else { throw DomainError.notFound("slide") }
             slide["order"] = entry["order"]
             return .object(slide)
@@ -24,11 +24,11 @@ public final class Landing: Sendable {
     }
 
     /// One entry of `landing.arrange`.
-    public struct Placement: Sendable {
-        public var slideId: String
-        public var isShow: Bool
+    package struct Placement: Sendable {
+        package var slideId: String
+        package var isShow: Bool
 
-        public init(slideId: String, isShow: Bool) {
+        package init(slideId: String, isShow: Bool) {
             self.slideId = slideId
             self.isShow = isShow
         }
@@ -39,13 +39,13 @@ public final class Landing: Sendable {
     /// swiper's primary key): an unchanged row is left alone, a changed one updated and logged
     /// as a change, a new one logged as an addition, a row beyond the new end deleted and logged.
     /// - Throws: Not found for an unknown slide; `duplicate_slide` (field `slides`) for a repeat.
-    public func arrange(_ db: any SQLConnection, admin: AuthUser, _ placements: [Placement]) throws -> JSONValue {
+    package func arrange(_ db: any SQLConnection, admin: AuthUser, _ placements: [Placement]) throws -> JSONValue {
         var wanted: [(slide: String, show: Bool)] = []
         for placement in placements {
             guard let id = UUIDText.storage(placement.slideId),
                   try Bool.fetchOne(db, sql: "SELECT 1 FROM landing_swiperslide WHERE id = ?", arguments: [id]) == true
             else { throw DomainError.notFound("slide") }
-            guard !wanted.contains(where: { $0.slide == id }) else { throw DomainError.validation("duplicate_slide", field: "slides") }
+            guard !wanted.contains(where: { $0.slide == id }) else { throw DomainError(.duplicateSlide, field: "slides") }
             wanted.append((id, placement.isShow))
         }
         let now = clock.now()
@@ -78,7 +78,7 @@ public final class Landing: Sendable {
             try db.execute(sql: "DELETE FROM landing_swiper WHERE \"order\" = ?", arguments: [order])
             try log(order, old.slide, .deletion)
         }
-        let swiper = try RecordJSON.fetchAll(db, table: "landing_swiper", sql: "SELECT * FROM landing_swiper ORDER BY \"order\"")
+        let swiper = try RecordJSON.fetchAll(db, table: Table.landingSwiper, sql: "SELECT * FROM landing_swiper ORDER BY \"order\"")
         return ["swiper": .array(swiper)]
     }
 }

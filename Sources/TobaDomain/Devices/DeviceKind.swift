@@ -1,10 +1,10 @@
 /// The four kinds of push-notification device of django-push-notifications, each with its table.
-public enum DeviceKind: String, Sendable, CaseIterable {
+package enum DeviceKind: String, Sendable, CaseIterable {
     case apns, gcm, webpush, wns
 
     /// `kind` as given by a caller; `invalid_choice` (field `kind`) otherwise.
-    public init(choice: String) throws(DomainError) {
-        guard let kind = DeviceKind(rawValue: choice) else { throw DomainError.validation("invalid_choice", field: "kind") }
+    package init(choice: String) throws(DomainError) {
+        guard let kind = DeviceKind(rawValue: choice) else { throw DomainError(.invalidChoice, field: "kind") }
         self = kind
     }
 

@@ -1,22 +1,22 @@
-import TobaRPC
+package import TobaRPC
 import TobaStore
 
 extension Devices {
     /// The parameters of `device.register`, as given.
-    public struct Registration: Sendable {
-        public var kind: String
-        public var registrationId: String
-        public var name: String?
+    package struct Registration: Sendable {
+        package var kind: String
+        package var registrationId: String
+        package var name: String?
         /// A UUID string (apns, wns), or an integer or hex string (gcm).
-        public var deviceId: JSONValue?
-        public var applicationId: String?
-        public var active: Bool?
-        public var cloudMessageType: String?
-        public var p256dh: String?
-        public var auth: String?
-        public var browser: String?
+        package var deviceId: JSONValue?
+        package var applicationId: String?
+        package var active: Bool?
+        package var cloudMessageType: String?
+        package var p256dh: String?
+        package var auth: String?
+        package var browser: String?
 
-        public init(kind: String, registrationId: String, name: String? = nil, deviceId: JSONValue? = nil,
+        package init(kind: String, registrationId: String, name: String? = nil, deviceId: JSONValue? = nil,
                     applicationId: String? = nil, active: Bool? = nil, cloudMessageType: String? = nil,
                     p256dh: String? = nil, auth: String? = nil, browser: String? = nil) {
             self.kind = kind
@@ -40,61 +40,62 @@ extension Devices {
 
     /// A registration whose values passed every rule: the columns to write.
     struct CheckedRegistration {
-        struct Column {
-            let name: String
-            let value: SQLValue
-            /// Given by the caller (or always written): an update of a known device writes only these.
-            let given: Bool
-        }
-
         let kind: DeviceKind
         let registrationId: String
-        let columns: [Column]
+        /// Every column of a new device.
+        var insertColumns = ColumnValues()
+        /// The columns given by the caller (or always written): an update of a known device writes only these.
+        var updateColumns = ColumnValues()
         /// A parameter a new device needs but the caller left out (web push keys); a known
         /// device keeps its stored value.
         var missingForNewDevice: String?
 
-        var insertColumns: [Column] { columns }
-        var updateColumns: [Column] { columns.filter(\.given) }
+        init(kind: DeviceKind, registrationId: String) {
+            self.kind = kind
+            self.registrationId = registrationId
+        }
+
+        /// Sets `column` of a new device, and of an update when `given` (a nil value is NULL).
+        mutating func set(_ column: String, _ value: some SQLValueConvertible, given: Bool) {
+            insertColumns.set(column, value)
+            if given { updateColumns.set(column, value) }
+        }
     }
 
     /// Checks the values of a registration; nothing here depends on stored state.
     static func check(_ r: Registration) throws(DomainError) -> CheckedRegistration {
         let kind = try DeviceKind(choice: r.kind)
         for field in r.givenKindParameters where !kind.ownParameters.contains(field) {
-            throw DomainError.validation("not_applicable", field: field)
+            throw DomainError(.notApplicable, field: field)
         }
         try checkRegistrationId(r.registrationId, kind: kind)
         try Validate.length(r.name, max: 225, field: "name")
         try Validate.length(r.applicationId, max: 64, field: "applicationId")
-        typealias Column = CheckedRegistration.Column
-        var missing: String?
-        var columns: [Column] = [
-            Column(name: "registration_id", value: r.registrationId.sqlValue, given: true),
-            Column(name: "active", value: (r.active ?? true).sqlValue, given: true),
-            Column(name: "name", value: r.name.sqlValue, given: r.name != nil),
-            Column(name: "application_id", value: r.applicationId.sqlValue, given: r.applicationId != nil),
-        ]
+        var checked = CheckedRegistration(kind: kind, registrationId: r.registrationId)
+        checked.set("registration_id", r.registrationId, given: true)
+        checked.set("active", r.active ?? true, given: true)
+        checked.set("name", r.name, given: r.name != nil)
+        checked.set("application_id", r.applicationId, given: r.applicationId != nil)
         switch kind {
         case .apns, .wns:
-            columns.append(Column(name: "device_id", value: try uuidDeviceId(r.deviceId), given: r.deviceId != nil))
+            checked.set("device_id", try uuidDeviceId(r.deviceId), given: r.deviceId != nil)
         case .gcm:
-            columns.append(Column(name: "device_id", value: try gcmDeviceId(r.deviceId), given: r.deviceId != nil))
+            checked.set("device_id", try gcmDeviceId(r.deviceId), given: r.deviceId != nil)
             let type = r.cloudMessageType ?? "FCM"
-            guard DeviceKind.cloudMessageTypes.contains(type) else { throw DomainError.validation("invalid_choice", field: "cloudMessageType") }
-            columns.append(Column(name: "cloud_message_type", value: type.sqlValue, given: r.cloudMessageType != nil))
+            guard DeviceKind.cloudMessageTypes.contains(type) else { throw DomainError(.invalidChoice, field: "cloudMessageType") }
+            checked.set("cloud_message_type", type, given: r.cloudMessageType != nil)
         case .webpush:
             let browser = r.browser ?? "CHROME"
-            guard DeviceKind.browsers.contains(browser) else { throw DomainError.validation("invalid_choice", field: "browser") }
+            guard DeviceKind.browsers.contains(browser) else { throw DomainError(.invalidChoice, field: "browser") }
             for (field, value, max) in [("p256dh", r.p256dh, 88), ("auth", r.auth, 24)] {
-                guard let value else { missing = missing ?? field; continue }
-                if value.isEmpty { throw DomainError.validation("value_required", field: field) }
+                guard let value else { checked.missingForNewDevice = checked.missingForNewDevice ?? field; continue }
+                if value.isEmpty { throw DomainError(.valueRequired, field: field) }
                 try Validate.length(value, max: max, field: field)
-                columns.append(Column(name: field, value: value.sqlValue, given: true))
+                checked.set(field, value, given: true)
             }
-            columns.append(Column(name: "browser", value: browser.sqlValue, given: r.browser != nil))
+            checked.set("browser", browser, given: r.browser != nil)
         }
-        return CheckedRegistration(kind: kind, registrationId: r.registrationId, columns: columns, missingForNewDevice: missing)
+        return checked
     }
 
     /// Not blank; APNS ids are hex (`^(0x)?[0-9a-fA-F]+$`) of at most 200 characters.
@@ -104,7 +105,7 @@ extension Devices {
         try Validate.length(id, max: 200, field: "registrationId")
         let digits = id.hasPrefix("0x") ? id.dropFirst(2) : Substring(id)
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
-            throw DomainError.validation("invalid_registration_id", field: "registrationId")
+            throw DomainError(.invalidRegistrationId, field: "registrationId")
         }
     }
 
@@ -112,7 +113,7 @@ extension Devices {
     static func uuidDeviceId(_ value: JSONValue?) throws(DomainError) -> SQLValue {
         guard let value else { return .null }
         guard let text = value.stringValue, let storage = UUIDText.storage(text) else {
-            throw DomainError.validation("invalid_device_id", field: "deviceId")
+            throw DomainError(.invalidDeviceId, field: "deviceId")
         }
         return storage.sqlValue
     }
@@ -131,6 +132,6 @@ extension Devices {
                 return Int64(bitPattern: unsigned).sqlValue
             }
         }
-        throw DomainError.validation("invalid_device_id", field: "deviceId")
+        throw DomainError(.invalidDeviceId, field: "deviceId")
     }
 }

@@ -1,20 +1,20 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Push-notification devices (§8.9): one APNS, one GCM and one WNS device per user, any number
 /// of web-push devices. A registration id names one physical device or browser subscription, so
 /// whoever registers it last owns it: registering an id another user holds moves it to the caller.
-public final class Devices: Sendable {
+package final class Devices: Sendable {
     let clock: ServiceClock
 
-    public init(clock: ServiceClock) {
+    package init(clock: ServiceClock) {
         self.clock = clock
     }
 
     /// `device.register` → `{device}`. A known registration id of the same kind is updated (the
     /// values given, `active` always); for APNS, GCM and WNS a device with another id replaces
     /// the caller's previous one. A new web-push device needs `p256dh` and `auth`.
-    public func register(_ db: any SQLConnection, user: AuthUser, _ registration: Registration) throws -> JSONValue {
+    package func register(_ db: any SQLConnection, user: AuthUser, _ registration: Registration) throws -> JSONValue {
         let checked = try Self.check(registration)
         let kind = checked.kind
         let table = kind.table
@@ -31,31 +31,29 @@ public final class Devices: Sendable {
         } else if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE registration_id = ?", arguments: [regId]) {
             return try update(db, kind: kind, id: id, userId: user.id, checked.updateColumns)
         }
-        if let field = checked.missingForNewDevice { throw DomainError.validation("value_required", field: field) }
-        let columns = checked.insertColumns
-        let names = (columns.map(\.name) + ["user_id", "date_created"]).map { "\"\($0)\"" }.joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count + 2).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-                       arguments: SQLArguments(columns.map(\.value) + [user.id.sqlValue, clock.now().sqlValue]))
+        if let field = checked.missingForNewDevice { throw DomainError(.valueRequired, field: field) }
+        var columns = checked.insertColumns
+        columns.set("user_id", user.id)
+        columns.set("date_created", clock.now())
+        try columns.insert(db, into: table)
         return ["device": try record(db, kind: kind, id: db.lastInsertedRowID)]
     }
 
-    private func update(_ db: any SQLConnection, kind: DeviceKind, id: Int64, userId: Int64,
-                        _ columns: [CheckedRegistration.Column]) throws -> JSONValue {
-        let sets = (columns.map(\.name) + ["user_id"]).map { "\"\($0)\" = ?" }.joined(separator: ", ")
-        try db.execute(sql: "UPDATE \(kind.table) SET \(sets) WHERE id = ?",
-                       arguments: SQLArguments(columns.map(\.value) + [userId.sqlValue, id.sqlValue]))
+    private func update(_ db: any SQLConnection, kind: DeviceKind, id: Int64, userId: Int64, _ given: ColumnValues) throws -> JSONValue {
+        var columns = given
+        columns.set("user_id", userId)
+        try columns.update(db, table: kind.table, id: id)
         return ["device": try record(db, kind: kind, id: id)]
     }
 
     /// `device.list` → a page of every device of the caller, by kind (apns, gcm, webpush, wns) then id.
-    public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
+    package func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
         try devices(db, userId: user.id, activeOnly: false, page: page)
     }
 
     /// `device.unregister` → `{deleted: true, device}`. Not found unless the caller owns a device
     /// of that kind with that registration id.
-    public func unregister(_ db: any SQLConnection, user: AuthUser, kind choice: String, registrationId: String) throws -> JSONValue {
+    package func unregister(_ db: any SQLConnection, user: AuthUser, kind choice: String, registrationId: String) throws -> JSONValue {
         let kind = try DeviceKind(choice: choice)
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(kind.table) WHERE registration_id = ? AND user_id = ?",
                                           arguments: [registrationId, user.id])
@@ -68,7 +66,7 @@ public final class Devices: Sendable {
     /// `device.targets` (admin `push_notifications.view_gcmdevice`) → a page of the active devices
     /// of an active user, in the order of `device.list`. An inactive (deactivated or deleted) user
     /// is sent nothing, so has no targets.
-    public func targets(_ db: any SQLConnection, userId: Int64, page: PageRequest) throws -> JSONValue {
+    package func targets(_ db: any SQLConnection, userId: Int64, page: PageRequest) throws -> JSONValue {
         guard let active = try Bool.fetchOne(db, sql: "SELECT is_active FROM users_user WHERE id = ?", arguments: [userId]) else {
             throw DomainError.notFound("user")
         }
@@ -82,7 +80,7 @@ public final class Devices: Sendable {
         var after: (rank: Int, id: Int64)?
         if let cursor = page.cursor {
             guard let (rank, id) = Page.decode(cursor), let rank = Int.decode(rank), let id = Int64.decode(id) else {
-                throw DomainError.validation("invalid_cursor", field: "cursor")
+                throw DomainError(.invalidCursor, field: "cursor")
             }
             after = (rank, id)
         }
@@ -104,7 +102,7 @@ public final class Devices: Sendable {
     }
 
     func record(_ db: any SQLConnection, kind: DeviceKind, id: Int64) throws -> JSONValue {
-        guard let row = try RecordJSON.fetch(db, table: kind.table, id: id) else { throw DomainError.notFound("device") }
+        let row = try RecordJSON.fetch(db, table: kind.table, id: id, orNotFound: "device")
         return Self.tagged(row, kind)
     }
 

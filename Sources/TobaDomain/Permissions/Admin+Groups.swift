@@ -1,22 +1,22 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Admin {
     /// `group.list`: groups by id, each with its `permissionIds`.
-    public func listGroups(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "auth_group", page: page) { try groupRecord($0, db) }
+    package func listGroups(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.authGroup, page: page) { try groupRecord($0, db) }
     }
 
     /// `group.create` → `{group}`. Names are stripped, unique (`group_name_taken`), at most 150
     /// characters; a non-superuser gives the group only permissions they hold.
-    public func createGroup(_ db: any SQLConnection, admin: AuthUser, name raw: String, permissionIds: [Int64]?) throws -> JSONValue {
+    package func createGroup(_ db: any SQLConnection, admin: AuthUser, name raw: String, permissionIds: [Int64]?) throws -> JSONValue {
         let name = try Validate.text(raw, max: 150, field: "name")
         try requireFreeGroupName(db, name, except: nil)
-        let permissions = try existingIds(db, table: "auth_permission", permissionIds ?? [], what: "permission")
+        let permissions = try existingIds(db, table: Table.authPermission, permissionIds ?? [], what: "permission")
         try requireHeld(db, admin: admin, permissions)
         try db.execute(sql: "INSERT INTO auth_group (name) VALUES (?)", arguments: [name])
         let id = db.lastInsertedRowID
-        _ = try replaceLinks(db, table: "auth_group_permissions", owner: ("group_id", id), target: "permission_id", ids: permissions)
+        _ = try replaceLinks(db, table: Table.authGroupPermissions, owner: ("group_id", id), target: "permission_id", ids: permissions)
         try AdminLog.write(db, userId: admin.id, model: ("auth", "group"), objectId: String(id), repr: name,
                            action: .addition, at: clock.now())
         return ["group": try groupRecord(db, id: id)]
@@ -25,15 +25,15 @@ extension Admin {
     /// `group.update` → `{group, changed}`: renames it and/or replaces its permissions. The
     /// built-in groups `admin`, `trial` and `paid` keep their names (`group_builtin`): other
     /// domains find them by name.
-    public func updateGroup(_ db: any SQLConnection, admin: AuthUser, groupId: Int64, name raw: String?, permissionIds: [Int64]?) throws -> JSONValue {
+    package func updateGroup(_ db: any SQLConnection, admin: AuthUser, groupId: Int64, name raw: String?, permissionIds: [Int64]?) throws -> JSONValue {
         guard let current = try String.fetchOne(db, sql: "SELECT name FROM auth_group WHERE id = ?", arguments: [groupId]) else {
             throw DomainError.notFound("group")
         }
         let name = try raw.map { try Validate.text($0, max: 150, field: "name") }
-        let permissions = try permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
+        let permissions = try permissionIds.map { try existingIds(db, table: Table.authPermission, $0, what: "permission") }
         var changed: [String] = []
         if let name, name != current {
-            if Self.builtinGroups.contains(current) { throw DomainError(.conflict, "group_builtin", ["field": "name"]) }
+            if BuiltinGroup(rawValue: current) != nil { throw DomainError(.groupBuiltin, field: "name") }
             try requireFreeGroupName(db, name, except: groupId)
             try db.execute(sql: "UPDATE auth_group SET name = ? WHERE id = ?", arguments: [name, groupId])
             changed.append("name")
@@ -42,7 +42,7 @@ extension Admin {
             let held = Set(try Int64.fetchAll(db, sql: "SELECT permission_id FROM auth_group_permissions WHERE group_id = ?",
                                               arguments: [groupId]))
             try requireHeld(db, admin: admin, permissions.filter { !held.contains($0) })
-            if try replaceLinks(db, table: "auth_group_permissions", owner: ("group_id", groupId), target: "permission_id", ids: permissions) {
+            if try replaceLinks(db, table: Table.authGroupPermissions, owner: ("group_id", groupId), target: "permission_id", ids: permissions) {
                 changed.append("permissions")
             }
         }
@@ -53,13 +53,13 @@ extension Admin {
 
     private func requireFreeGroupName(_ db: any SQLConnection, _ name: String, except id: Int64?) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM auth_group WHERE name = ? AND id IS DISTINCT FROM ?", arguments: [name, id]) == true {
-            throw DomainError(.conflict, "group_name_taken", ["field": "name"])
+            throw DomainError(.groupNameTaken, field: "name")
         }
     }
 
     /// `permission.list`: permissions by id, optionally of one app, each with `appLabel`,
     /// `model` and the dotted `permission` string.
-    public func listPermissions(_ db: any SQLConnection, appLabel: String?, page: PageRequest) throws -> JSONValue {
+    package func listPermissions(_ db: any SQLConnection, appLabel: String?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
         var condition = "TRUE"
         var arguments: SQLArguments = []
@@ -67,7 +67,7 @@ extension Admin {
             condition = "content_type_id IN (SELECT id FROM django_content_type WHERE app_label = ?)"
             arguments = [appLabel]
         }
-        return try Page.fetch(db, table: "auth_permission", page: page, where: condition, arguments: arguments) {
+        return try Page.fetch(db, table: Table.authPermission, page: page, where: condition, arguments: arguments) {
             permissionRecord($0, types: types)
         }
     }

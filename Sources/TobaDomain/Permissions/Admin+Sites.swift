@@ -1,13 +1,13 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Admin {
     /// `admin.log.list`: `django_admin_log` rows, newest first (`action_time`, then id), of one
     /// acting user or all. `changeMessage` is the JSON value stored (a legacy plain-text message
     /// stays a string); `appLabel` and `model` name the changed object's content type.
-    public func listLog(_ db: any SQLConnection, userId: Int64?, page: PageRequest) throws -> JSONValue {
+    package func listLog(_ db: any SQLConnection, userId: Int64?, page: PageRequest) throws -> JSONValue {
         let types = try contentTypes(db)
-        return try Page.fetch(db, table: "django_admin_log", page: page, order: .newestFirst(column: "action_time"),
+        return try Page.fetch(db, table: Table.djangoAdminLog, page: page, order: .newestFirst(column: "action_time"),
                               where: userId == nil ? "TRUE" : "user_id = ?", arguments: userId.map { [$0] } ?? []) { record in
             guard var entry = record.objectValue else { return record }
             if let text = entry["changeMessage"]?.stringValue, let parsed = try? JSONParser.parse(Array(text.utf8)) {
@@ -21,24 +21,24 @@ extension Admin {
     }
 
     /// `site.list`: sites by id.
-    public func listSites(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "django_site", page: page)
+    package func listSites(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.djangoSite, page: page)
     }
 
     /// `site.create` → `{site}` (not in §8.4, which has only list and update; social apps link to
     /// sites, so an admin needs a way to add one).
-    public func createSite(_ db: any SQLConnection, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
+    package func createSite(_ db: any SQLConnection, admin: AuthUser, domain raw: String, name rawName: String) throws -> JSONValue {
         let domain = try cleanDomain(db, raw, siteId: nil)
         let name = try Validate.text(rawName, max: 50, field: "name")
         try db.execute(sql: "INSERT INTO django_site (domain, name) VALUES (?, ?)", arguments: [domain, name])
         let id = db.lastInsertedRowID
         try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(id), repr: domain,
                            action: .addition, at: clock.now())
-        return ["site": try RecordJSON.fetch(db, table: "django_site", id: id) ?? .null]
+        return ["site": try RecordJSON.fetch(db, table: Table.djangoSite, id: id) ?? .null]
     }
 
     /// `site.update` → `{site, changed}`.
-    public func updateSite(_ db: any SQLConnection, admin: AuthUser, siteId: Int64, domain raw: String?, name rawName: String?) throws -> JSONValue {
+    package func updateSite(_ db: any SQLConnection, admin: AuthUser, siteId: Int64, domain raw: String?, name rawName: String?) throws -> JSONValue {
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT domain, name FROM django_site WHERE id = ?", arguments: [siteId]) else {
             throw DomainError.notFound("site")
         }
@@ -55,15 +55,15 @@ extension Admin {
         }
         try AdminLog.write(db, userId: admin.id, model: ("sites", "site"), objectId: String(siteId), repr: try domain ?? row.read("domain"),
                            action: .change, changedFields: changed, at: clock.now())
-        return ["site": try RecordJSON.fetch(db, table: "django_site", id: siteId) ?? .null, "changed": .array(changed.map(JSONValue.string))]
+        return ["site": try RecordJSON.fetch(db, table: Table.djangoSite, id: siteId) ?? .null, "changed": .array(changed.map(JSONValue.string))]
     }
 
     /// Django's site domain rules: at most 100 characters, no whitespace, unique (`site_domain_taken`).
     private func cleanDomain(_ db: any SQLConnection, _ raw: String, siteId: Int64?) throws -> String {
         let domain = try Validate.text(raw, max: 100, field: "domain")
-        if domain.contains(where: \.isWhitespace) { throw DomainError.validation("domain_invalid", field: "domain") }
+        if domain.contains(where: \.isWhitespace) { throw DomainError(.domainInvalid, field: "domain") }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM django_site WHERE domain = ? AND id IS DISTINCT FROM ?", arguments: [domain, siteId]) == true {
-            throw DomainError(.conflict, "site_domain_taken", ["field": "domain"])
+            throw DomainError(.siteDomainTaken, field: "domain")
         }
         return domain
     }

@@ -1,20 +1,20 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension Admin {
     /// `auth.hasPerm`: Django's `user.has_perm(permission)` for the caller. `{allowed}`.
-    public func hasPerm(_ db: any SQLConnection, user: AuthUser, permission: String) throws -> JSONValue {
+    package func hasPerm(_ db: any SQLConnection, user: AuthUser, permission: String) throws -> JSONValue {
         ["allowed": .bool(try PermissionChecker.hasPerm(db, userId: user.id, permission: permission))]
     }
 
-    public struct UserFilter: Sendable {
-        public var query: String?
-        public var isActive: Bool?
-        public var isStaff: Bool?
-        public var groupId: Int64?
+    package struct UserFilter: Sendable {
+        package var query: String?
+        package var isActive: Bool?
+        package var isStaff: Bool?
+        package var groupId: Int64?
 
-        public init(query: String?, isActive: Bool?, isStaff: Bool?, groupId: Int64?) {
+        package init(query: String?, isActive: Bool?, isStaff: Bool?, groupId: Int64?) {
             self.query = query
             self.isActive = isActive
             self.isStaff = isStaff
@@ -27,7 +27,7 @@ extension Admin {
 
     /// `admin.user.list`: user records by id. `query` matches a substring of the email, first or
     /// last name, case-insensitively (ASCII letters, as Django's `icontains` on SQLite).
-    public func listUsers(_ db: any SQLConnection, filter: UserFilter, page: PageRequest) throws -> JSONValue {
+    package func listUsers(_ db: any SQLConnection, filter: UserFilter, page: PageRequest) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now())
         var conditions: [String] = []
         var arguments: SQLArguments = []
@@ -53,19 +53,19 @@ extension Admin {
             conditions.append("id IN (SELECT user_id FROM users_user_groups WHERE group_id = ?)")
             arguments += [groupId]
         }
-        return try Page.fetch(db, table: "users_user", page: page,
+        return try Page.fetch(db, table: Table.usersUser, page: page,
                               where: conditions.isEmpty ? "TRUE" : conditions.joined(separator: " AND "), arguments: arguments)
     }
 
     /// `admin.user.get`: `{user, profile, emails, groups, userPermissions, permissions}`:
     /// `userPermissions` are the permissions given to the user directly (records as in
     /// `permission.list`), `permissions` every permission `has_perm` grants (as in `user.me`).
-    public func getUser(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
+    package func getUser(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         try SubscriptionExpiry.apply(db, now: clock.now(), userId: userId)
-        let user = try userRecord(db, id: userId)
+        let user = try RecordJSON.user(db, id: userId)
         return [
             "user": user,
-            "profile": try RecordJSON.fetch(db, table: "users_user_profile", id: userId, key: "user_id") ?? .null,
+            "profile": try RecordJSON.profile(db, userId: userId),
             "emails": try Accounts.emailRecords(db, userId: userId),
             "groups": try groupRecords(db, userId: userId),
             "userPermissions": try directPermissions(db, userId: userId),
@@ -75,23 +75,23 @@ extension Admin {
 
     func directPermissions(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
         let types = try contentTypes(db)
-        let records = try RecordJSON.fetchAll(db, table: "auth_permission", sql: """
+        let records = try RecordJSON.fetchAll(db, table: Table.authPermission, sql: """
             SELECT p.* FROM auth_permission p JOIN users_user_user_permissions up ON up.permission_id = p.id
             WHERE up.user_id = ? ORDER BY p.id
             """, arguments: [userId])
         return .array(records.map { permissionRecord($0, types: types) })
     }
 
-    public struct UserChange: Sendable {
-        public var isActive: Bool?
-        public var isStaff: Bool?
-        public var isSuperuser: Bool?
+    package struct UserChange: Sendable {
+        package var isActive: Bool?
+        package var isStaff: Bool?
+        package var isSuperuser: Bool?
         /// Replaces the user's groups when given.
-        public var groupIds: [Int64]?
+        package var groupIds: [Int64]?
         /// Replaces the user's own permissions when given.
-        public var permissionIds: [Int64]?
+        package var permissionIds: [Int64]?
 
-        public init(isActive: Bool?, isStaff: Bool?, isSuperuser: Bool?, groupIds: [Int64]?, permissionIds: [Int64]?) {
+        package init(isActive: Bool?, isStaff: Bool?, isSuperuser: Bool?, groupIds: [Int64]?, permissionIds: [Int64]?) {
             self.isActive = isActive
             self.isStaff = isStaff
             self.isSuperuser = isSuperuser
@@ -110,14 +110,14 @@ extension Admin {
     /// - a non-superuser grants (directly or through a newly given group) only permissions they
     ///   hold themselves (`permission_denied` naming the first one they lack).
     /// Deactivating revokes every session of the user.
-    public func updateUser(_ db: any SQLConnection, admin: AuthUser, userId: Int64, change: UserChange) throws -> JSONValue {
+    package func updateUser(_ db: any SQLConnection, admin: AuthUser, userId: Int64, change: UserChange) throws -> JSONValue {
         guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT email, is_active, is_staff, is_superuser FROM users_user WHERE id = ?
             """, arguments: [userId])
         else { throw DomainError.notFound("user") }
-        if try row.read("is_superuser", as: Bool.self), !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
-        let groupIds = try change.groupIds.map { try existingIds(db, table: "auth_group", $0, what: "group") }
-        let permissionIds = try change.permissionIds.map { try existingIds(db, table: "auth_permission", $0, what: "permission") }
+        if try row.read("is_superuser", as: Bool.self), !admin.isSuperuser { throw DomainError(.superuserRequired) }
+        let groupIds = try change.groupIds.map { try existingIds(db, table: Table.authGroup, $0, what: "group") }
+        let permissionIds = try change.permissionIds.map { try existingIds(db, table: Table.authPermission, $0, what: "permission") }
         let flags: [(column: String, field: String, wanted: Bool?)] = [
             ("is_active", "isActive", change.isActive),
             ("is_staff", "isStaff", change.isStaff),
@@ -126,9 +126,9 @@ extension Admin {
         let flagChanges = try flags.filter { try $0.wanted != nil && $0.wanted != row.read($0.column, as: Bool.self) }
         for flag in flagChanges {
             if userId == admin.id, flag.wanted == false {
-                throw DomainError.validation(flag.column == "is_active" ? "cannot_deactivate_self" : "cannot_demote_self", field: flag.field)
+                throw DomainError(flag.column == "is_active" ? .cannotDeactivateSelf : .cannotDemoteSelf, field: flag.field)
             }
-            if flag.column == "is_superuser", !admin.isSuperuser { throw DomainError(.forbidden, "superuser_required") }
+            if flag.column == "is_superuser", !admin.isSuperuser { throw DomainError(.superuserRequired) }
         }
         try requireHeld(db, admin: admin, try newlyGranted(db, userId: userId, groupIds: groupIds, permissionIds: permissionIds))
 
@@ -136,11 +136,11 @@ extension Admin {
         for flag in flagChanges {
             try db.execute(sql: "UPDATE users_user SET \"\(flag.column)\" = ? WHERE id = ?", arguments: [flag.wanted, userId])
         }
-        if let groupIds, try replaceLinks(db, table: "users_user_groups", owner: ("user_id", userId), target: "group_id", ids: groupIds) {
+        if let groupIds, try replaceLinks(db, table: Table.usersUserGroups, owner: ("user_id", userId), target: "group_id", ids: groupIds) {
             changed.append("groups")
         }
         if let permissionIds,
-           try replaceLinks(db, table: "users_user_user_permissions", owner: ("user_id", userId), target: "permission_id", ids: permissionIds) {
+           try replaceLinks(db, table: Table.usersUserUserPermissions, owner: ("user_id", userId), target: "permission_id", ids: permissionIds) {
             changed.append("user_permissions")
         }
         if change.isActive == false, changed.contains("is_active") {
@@ -149,7 +149,7 @@ extension Admin {
         try AdminLog.write(db, userId: admin.id, model: ("users", "user"), objectId: String(userId), repr: try row.read("email"),
                            action: .change, changedFields: changed, at: clock.now())
         return [
-            "user": try userRecord(db, id: userId),
+            "user": try RecordJSON.user(db, id: userId),
             "groups": try groupRecords(db, userId: userId),
             "userPermissions": try directPermissions(db, userId: userId),
             "permissions": .array(try PermissionChecker.allPermissions(db, userId: userId).map(JSONValue.string)),

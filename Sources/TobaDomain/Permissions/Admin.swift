@@ -6,24 +6,16 @@ import TobaStore
 /// permission catalogue, the admin log and sites. The admin rule itself (`Bind.admin`,
 /// `PermissionChecker.requireAdmin`) runs before these; every change writes one
 /// `django_admin_log` row naming the changed columns, and a call that changes nothing writes none.
-public final class Admin: Sendable {
+package final class Admin: Sendable {
     let clock: ServiceClock
     let sessions: Sessions
 
-    /// The groups other domains find by name (registration, subscriptions): never renamed.
-    static let builtinGroups: Set<String> = ["admin", "trial", "paid"]
-
-    public init(clock: ServiceClock, sessions: Sessions) {
+    package init(clock: ServiceClock, sessions: Sessions) {
         self.clock = clock
         self.sessions = sessions
     }
 
     // MARK: Shared reads
-
-    func userRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let user = try RecordJSON.fetch(db, table: "users_user", id: id) else { throw DomainError.notFound("user") }
-        return user
-    }
 
     /// A group record with `permissionIds` (ascending).
     func groupRecord(_ record: JSONValue, _ db: any SQLConnection) throws -> JSONValue {
@@ -36,13 +28,13 @@ public final class Admin: Sendable {
     }
 
     func groupRecord(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let group = try RecordJSON.fetch(db, table: "auth_group", id: id) else { throw DomainError.notFound("group") }
+        let group = try RecordJSON.fetch(db, table: Table.authGroup, id: id, orNotFound: "group")
         return try groupRecord(group, db)
     }
 
     /// The groups of a user, by id, each with its `permissionIds`.
     func groupRecords(_ db: any SQLConnection, userId: Int64) throws -> JSONValue {
-        let groups = try RecordJSON.fetchAll(db, table: "auth_group", sql: """
+        let groups = try RecordJSON.fetchAll(db, table: Table.authGroup, sql: """
             SELECT g.* FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.id
             """, arguments: [userId])
         return .array(try groups.map { try groupRecord($0, db) })
@@ -76,7 +68,7 @@ public final class Admin: Sendable {
     func existingIds(_ db: any SQLConnection, table: String, _ ids: [Int64], what: String) throws -> [Int64] {
         let unique = Array(Set(ids)).sorted()
         for id in unique where try Bool.fetchOne(db, sql: "SELECT 1 FROM \"\(table)\" WHERE id = ?", arguments: [id]) != true {
-            throw DomainError(.notFound, "not_found", ["object": .string(what), "id": .number(JSONNumber(id))])
+            throw DomainError(.notFound, ["object": .string(what), "id": .number(JSONNumber(id))])
         }
         return unique
     }

@@ -1,19 +1,19 @@
 import Foundation
 import TobaRPC
-import TobaStore
+package import TobaStore
 
 /// Rows of `django_admin_log`, written for every change made through an admin method, in the
 /// form Django's admin writes them: action_flag 1 add, 2 change, 3 delete; change_message a JSON
 /// list (`[{"added": {}}]`, `[{"changed": {"fields": ["is_active"]}}]`, `[]` for a deletion).
-public enum AdminLog {
-    public enum Action: Int, Sendable {
+package enum AdminLog {
+    package enum Action: Int, Sendable {
         case addition = 1, change = 2, deletion = 3
     }
 
     /// - Parameters:
     ///   - model: `(app_label, model)` of the changed object's content type.
     ///   - changedFields: the column names changed (for `.change`); an empty change writes nothing.
-    public static func write(
+    package static func write(
         _ db: any SQLConnection, userId: Int64, model: (String, String), objectId: String, repr: String,
         action: Action, changedFields: [String] = [], at time: Timestamp
     ) throws {

@@ -1,11 +1,11 @@
 import TobaRPC
-import TobaStore
+package import TobaStore
 
 /// Django's `has_perm` over the stored tables: an active superuser holds every permission; an
 /// inactive user none; anyone else the permissions given to them plus those of their groups.
-public enum PermissionChecker {
+package enum PermissionChecker {
     /// `permission` is `app_label.codename`.
-    public static func hasPerm(_ db: any SQLConnection, userId: Int64, permission: String) throws -> Bool {
+    package static func hasPerm(_ db: any SQLConnection, userId: Int64, permission: String) throws -> Bool {
         guard let user = try StoredRow.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
               try user.read("is_active", as: Bool.self)
         else { return false }
@@ -23,7 +23,7 @@ public enum PermissionChecker {
     }
 
     /// Every permission the user holds, as sorted `app_label.codename` strings.
-    public static func allPermissions(_ db: any SQLConnection, userId: Int64) throws -> [String] {
+    package static func allPermissions(_ db: any SQLConnection, userId: Int64) throws -> [String] {
         guard let user = try StoredRow.fetchOne(db, sql: "SELECT is_active, is_superuser FROM users_user WHERE id = ?", arguments: [userId]),
               try user.read("is_active", as: Bool.self)
         else { return [] }
@@ -44,9 +44,9 @@ public enum PermissionChecker {
 
     /// The admin rule of PROTOCOL.md §6: an active staff user holding `permission`.
     /// - Throws: `permission_denied` (1002) naming the permission.
-    public static func requireAdmin(_ db: any SQLConnection, _ user: AuthUser, _ permission: String) throws {
-        guard user.isActive, user.isStaff, try hasPerm(db, userId: user.id, permission: permission) else {
-            throw DomainError.permissionDenied(permission)
+    package static func requireAdmin(_ db: any SQLConnection, _ user: AuthUser, _ permission: Permission) throws {
+        guard user.isActive, user.isStaff, try hasPerm(db, userId: user.id, permission: permission.rawValue) else {
+            throw DomainError.permissionDenied(permission.rawValue)
         }
     }
 }

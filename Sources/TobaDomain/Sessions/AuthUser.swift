@@ -1,14 +1,14 @@
 import TobaStore
 
 /// The user a valid session token stands for, as read in order on the writer.
-public struct AuthUser: Sendable {
-    public let id: Int64
-    public let email: String
-    public let isActive: Bool
-    public let isStaff: Bool
-    public let isSuperuser: Bool
+package struct AuthUser: Sendable {
+    package let id: Int64
+    package let email: String
+    package let isActive: Bool
+    package let isStaff: Bool
+    package let isSuperuser: Bool
     /// The session (dashed UUID) the token belongs to.
-    public let sessionId: String
+    package let sessionId: String
 
     init(row: StoredRow, sessionId: String) throws {
         self.id = try row.read("id")

@@ -1,25 +1,25 @@
-import JWTKit
+package import JWTKit
 import TobaRPC
 
 /// The claims of a session token, in the shape djangorestframework-sso issues:
 /// `{"token":"session","sid":…,"cid":…,"uid":…,"email":…,"iat":…,"iss":…,"aud":…}` and `exp`
 /// only when `sessions.maxAgeSeconds` is set.
-public struct SessionClaims: JWTPayload, Equatable {
-    public var token: String
-    public var sid: String
-    public var cid: String?
-    public var uid: Int64
-    public var email: String
-    public var iat: Int64
-    public var iss: String
-    public var aud: String
-    public var exp: Int64?
+package struct SessionClaims: JWTPayload, Equatable {
+    package var token: String
+    package var sid: String
+    package var cid: String?
+    package var uid: Int64
+    package var email: String
+    package var iat: Int64
+    package var iss: String
+    package var aud: String
+    package var exp: Int64?
 
     enum CodingKeys: String, CodingKey {
         case token, sid, cid, uid, email, iat, iss, aud, exp
     }
 
-    public init(token: String, sid: String, cid: String?, uid: Int64, email: String, iat: Int64, iss: String, aud: String, exp: Int64?) {
+    package init(token: String, sid: String, cid: String?, uid: Int64, email: String, iat: Int64, iss: String, aud: String, exp: Int64?) {
         self.token = token
         self.sid = sid
         self.cid = cid
@@ -55,7 +55,7 @@ public struct SessionClaims: JWTPayload, Equatable {
     }
 
     /// `cid` is always present (null without a client id), as djangorestframework-sso writes it.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(token, forKey: .token)
         try c.encode(sid, forKey: .sid)
@@ -70,7 +70,7 @@ public struct SessionClaims: JWTPayload, Equatable {
 
     /// Checked by jwt-kit after the signature: only session tokens are accepted. Time-based
     /// checks (`exp`) follow the service clock and happen in `Sessions.authenticate`.
-    public func verify(using algorithm: some JWTAlgorithm) async throws {
+    package func verify(using algorithm: some JWTAlgorithm) async throws {
         guard token == "session" else { throw DomainError.invalidToken }
     }
 }

@@ -9,7 +9,7 @@ import TobaStore
 /// Signing (once per login) goes through jwt-kit. Checking (on every authenticated request) is
 /// done here: split, HMAC-SHA256 compared in constant time, claims read with the project's own
 /// JSON parser, with no `JSONDecoder` on the hot path. Tests check the two against each other.
-public final class SessionTokens: Sendable {
+package final class SessionTokens: Sendable {
     private let keys: JWTKeyCollection
     /// HMAC-SHA256 already keyed: each check copies it instead of hashing the key again.
     private let keyed: HMAC<SHA256>
@@ -26,7 +26,7 @@ public final class SessionTokens: Sendable {
         self.issuer = issuer
     }
 
-    public static func make(secretKey: SecretKey, issuer: String) async -> SessionTokens {
+    package static func make(secretKey: SecretKey, issuer: String) async -> SessionTokens {
         let derived = HMAC<SHA256>.authenticationCode(
             for: Array("toba-register.session-token.hs256".utf8),
             using: SymmetricKey(data: Array(secretKey.value.utf8)))
@@ -36,13 +36,13 @@ public final class SessionTokens: Sendable {
         return SessionTokens(keys: keys, key: key, issuer: issuer)
     }
 
-    public func sign(_ claims: SessionClaims) async throws -> String {
+    package func sign(_ claims: SessionClaims) async throws -> String {
         try await keys.sign(claims)
     }
 
     /// The claims of a token whose signature holds and that was issued by this service.
     /// - Throws: `DomainError.invalidToken` for anything else (garbage, forged, altered, foreign).
-    public func verify(_ token: String) throws(DomainError) -> SessionClaims {
+    package func verify(_ token: String) throws(DomainError) -> SessionClaims {
         guard !token.isEmpty, token.utf8.count <= 8192 else { throw .invalidToken }
         let bytes = Array(token.utf8)
         guard let first = bytes.firstIndex(of: UInt8(ascii: ".")),

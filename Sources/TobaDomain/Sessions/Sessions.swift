@@ -1,15 +1,15 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Login sessions (`rest_framework_sso_sessiontoken`) and the tokens that stand for them.
 /// Token signatures are checked during preparation (concurrently); whether the session and its
 /// user are still valid is decided in order, on the writer.
-public final class Sessions: Sendable {
-    public let tokens: SessionTokens
+package final class Sessions: Sendable {
+    package let tokens: SessionTokens
     private let clock: ServiceClock
     private let settings: Settings
 
-    public init(tokens: SessionTokens, clock: ServiceClock, settings: Settings) {
+    package init(tokens: SessionTokens, clock: ServiceClock, settings: Settings) {
         self.tokens = tokens
         self.clock = clock
         self.settings = settings
@@ -18,9 +18,9 @@ public final class Sessions: Sendable {
     /// The user behind verified claims, if the session still holds: not revoked (`revoked_at`
     /// null or in the future), not past `exp`, user active. Marks the session used (at most
     /// once a minute) and applies the subscription expiry rule to the user.
-    public func authenticate(_ claims: SessionClaims, _ db: any SQLConnection) throws -> AuthUser {
+    package func authenticate(_ claims: SessionClaims, _ db: any SQLConnection) throws -> AuthUser {
         let now = clock.now()
-        if let exp = claims.exp, now.seconds >= exp { throw DomainError(.unauthenticated, "session_expired") }
+        if let exp = claims.exp, now.seconds >= exp { throw DomainError(.sessionExpired) }
         guard let sid = UUIDText.storage(claims.sid),
               let session = try StoredRow.fetchOne(db, sql: """
                 SELECT revoked_at, last_used_at, user_id FROM rest_framework_sso_sessiontoken WHERE id = ?
@@ -45,7 +45,7 @@ public final class Sessions: Sendable {
     }
 
     /// A new session row for a successful login. Returns its id (dashed) and record.
-    public func create(_ db: any SQLConnection, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> (id: String, record: JSONValue) {
+    package func create(_ db: any SQLConnection, userId: Int64, clientId: String?, ipAddress: String?, userAgent: String?) throws -> (id: String, record: JSONValue) {
         let id = UUIDText.random()
         let now = clock.now()
         try db.execute(sql: """
@@ -62,7 +62,7 @@ public final class Sessions: Sendable {
     }
 
     /// Claims for a new token of session `sessionId`; `cid` is the client id as stored.
-    public func claims(sessionId: String, clientId: String?, userId: Int64, email: String) -> SessionClaims {
+    package func claims(sessionId: String, clientId: String?, userId: Int64, email: String) -> SessionClaims {
         let now = clock.now().seconds
         return SessionClaims(
             token: "session", sid: sessionId, cid: clientId.map(Self.clip), uid: userId, email: email, iat: now,
@@ -72,12 +72,12 @@ public final class Sessions: Sendable {
 
     func record(_ db: any SQLConnection, id: String) throws -> JSONValue? {
         guard let key = UUIDText.storage(id) else { return nil }
-        return try RecordJSON.fetch(db, table: "rest_framework_sso_sessiontoken", id: key)
+        return try RecordJSON.fetch(db, table: Table.restFrameworkSsoSessiontoken, id: key)
     }
 
     /// The caller's sessions, newest first, the current one marked `current: true`.
-    public func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "rest_framework_sso_sessiontoken", page: page, order: .newestFirst(column: "created_at"),
+    package func list(_ db: any SQLConnection, user: AuthUser, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.restFrameworkSsoSessiontoken, page: page, order: .newestFirst(column: "created_at"),
                        where: "user_id = ?", arguments: [user.id]) { record in
             var object = record.objectValue ?? JSONObject()
             object["current"] = .bool(object["id"] == .string(user.sessionId))
@@ -86,7 +86,7 @@ public final class Sessions: Sendable {
     }
 
     /// Revokes one of the caller's sessions. Not found when it is not theirs.
-    public func revoke(_ db: any SQLConnection, user: AuthUser, sessionId: String) throws -> JSONValue {
+    package func revoke(_ db: any SQLConnection, user: AuthUser, sessionId: String) throws -> JSONValue {
         guard let key = UUIDText.storage(sessionId),
               try Bool.fetchOne(db, sql: "SELECT 1 FROM rest_framework_sso_sessiontoken WHERE id = ? AND user_id = ?",
                                 arguments: [key, user.id]) == true
@@ -99,7 +99,7 @@ public final class Sessions: Sendable {
 
     /// Revokes every running session of `userId` (but `except`, when given). Returns how many.
     @discardableResult
-    public func revokeAll(_ db: any SQLConnection, userId: Int64, except: String? = nil) throws -> Int {
+    package func revokeAll(_ db: any SQLConnection, userId: Int64, except: String? = nil) throws -> Int {
         let now = clock.now()
         try db.execute(sql: """
             UPDATE rest_framework_sso_sessiontoken SET revoked_at = ?
@@ -109,7 +109,7 @@ public final class Sessions: Sendable {
     }
 
     /// What `auth.verify` answers for an authenticated user: who it is and its groups.
-    public func verification(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
+    package func verification(_ db: any SQLConnection, user: AuthUser) throws -> JSONValue {
         let groups = try String.fetchAll(db, sql: """
             SELECT g.name FROM auth_group g JOIN users_user_groups ug ON ug.group_id = g.id WHERE ug.user_id = ? ORDER BY g.name
             """, arguments: [user.id])

@@ -1,16 +1,16 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension SocialAccounts {
-    public struct NewApp: Sendable {
-        public var provider: String
-        public var name: String
-        public var clientId: String
-        public var secret: String
-        public var key: String?
-        public var siteIds: [Int64]?
+    package struct NewApp: Sendable {
+        package var provider: String
+        package var name: String
+        package var clientId: String
+        package var secret: String
+        package var key: String?
+        package var siteIds: [Int64]?
 
-        public init(provider: String, name: String, clientId: String, secret: String, key: String? = nil, siteIds: [Int64]? = nil) {
+        package init(provider: String, name: String, clientId: String, secret: String, key: String? = nil, siteIds: [Int64]? = nil) {
             self.provider = provider
             self.name = name
             self.clientId = clientId
@@ -22,7 +22,7 @@ extension SocialAccounts {
 
     /// `socialapp.create` (admin `socialaccount.add_socialapp`) → `{socialApp}`: the app on the
     /// sites given (default site 1; repeated ids count once). The secret is stored, never shown.
-    public func createApp(_ db: any SQLConnection, admin: AuthUser, _ app: NewApp) throws -> JSONValue {
+    package func createApp(_ db: any SQLConnection, admin: AuthUser, _ app: NewApp) throws -> JSONValue {
         try Validate.nonBlank(app.provider, field: "provider")
         try Validate.length(app.provider, max: 30, field: "provider")
         try Validate.nonBlank(app.name, field: "name")
@@ -46,13 +46,13 @@ extension SocialAccounts {
         }
         try AdminLog.write(db, userId: admin.id, model: ("socialaccount", "socialapp"), objectId: String(appId), repr: app.name,
                            action: .addition, at: clock.now())
-        guard let record = try RecordJSON.fetch(db, table: "socialaccount_socialapp", id: appId) else { throw DomainError.notFound("social app") }
+        let record = try RecordJSON.fetch(db, table: Table.socialaccountSocialapp, id: appId, orNotFound: "social app")
         return ["socialApp": try withSites(db, record)]
     }
 
     /// `socialapp.list` (admin `socialaccount.view_socialapp`) → a page of apps by id, each with its `siteIds`.
-    public func listApps(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "socialaccount_socialapp", page: page) { try withSites(db, $0) }
+    package func listApps(_ db: any SQLConnection, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.socialaccountSocialapp, page: page) { try withSites(db, $0) }
     }
 
     private func withSites(_ db: any SQLConnection, _ record: JSONValue) throws -> JSONValue {

@@ -1,22 +1,22 @@
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 extension SocialAccounts {
     /// What the parent learnt from the provider's OAuth flow.
-    public struct Login: Sendable {
-        public var provider: String
-        public var uid: String
-        public var email: String?
-        public var emailVerified: Bool
-        public var extraData: JSONValue?
-        public var accessToken: String?
-        public var tokenSecret: String?
-        public var expiresAt: Timestamp?
-        public var clientId: String?
-        public var ipAddress: String?
-        public var userAgent: String?
+    package struct Login: Sendable {
+        package var provider: String
+        package var uid: String
+        package var email: String?
+        package var emailVerified: Bool
+        package var extraData: JSONValue?
+        package var accessToken: String?
+        package var tokenSecret: String?
+        package var expiresAt: Timestamp?
+        package var clientId: String?
+        package var ipAddress: String?
+        package var userAgent: String?
 
-        public init(provider: String, uid: String, email: String? = nil, emailVerified: Bool = false, extraData: JSONValue? = nil,
+        package init(provider: String, uid: String, email: String? = nil, emailVerified: Bool = false, extraData: JSONValue? = nil,
                     accessToken: String? = nil, tokenSecret: String? = nil, expiresAt: Timestamp? = nil,
                     clientId: String? = nil, ipAddress: String? = nil, userAgent: String? = nil) {
             self.provider = provider
@@ -35,10 +35,10 @@ extension SocialAccounts {
 
     /// A successful social login: the session to sign after commit, whether a user was created,
     /// and the social account.
-    public struct LoginResult: Sendable {
-        public let login: Accounts.LoginResult
-        public let created: Bool
-        public let socialAccount: JSONValue
+    package struct LoginResult: Sendable {
+        package let login: Accounts.LoginResult
+        package let created: Bool
+        package let socialAccount: JSONValue
     }
 
     /// `social.login`: a known (provider, uid) logs its user in. An unknown one with the email
@@ -49,14 +49,14 @@ extension SocialAccounts {
     /// links nor blocks. Otherwise a new user is made (unusable password, profile, primary
     /// address, group `trial`; an email is then required). Sets `last_login` of the user and
     /// the account; stores the token for the provider's first app (by id), when there is one.
-    public func login(_ db: any SQLConnection, _ input: Login) throws -> LoginResult {
+    package func login(_ db: any SQLConnection, _ input: Login) throws -> LoginResult {
         try Validate.nonBlank(input.provider, field: "provider")
         try Validate.length(input.provider, max: 30, field: "provider")
         try Validate.nonBlank(input.uid, field: "uid")
         try Validate.length(input.uid, max: 191, field: "uid")
         let address = try IPAddress.parameter(input.ipAddress)
         if input.accessToken == nil, input.tokenSecret != nil || input.expiresAt != nil {
-            throw DomainError.validation("value_required", field: "accessToken")
+            throw DomainError(.valueRequired, field: "accessToken")
         }
         let email = try input.email.map { (raw) throws(DomainError) in try Validate.email(raw) }
         let now = clock.now()
@@ -73,12 +73,12 @@ extension SocialAccounts {
         } else {
             if let email { try accounts.releaseUnconfirmedAddress(db, email: email) }
             if let email, let holder = try accounts.addressHolder(db, email: email) {
-                guard input.emailVerified else { throw DomainError.conflict("email_taken") }
+                guard input.emailVerified else { throw DomainError(.emailTaken) }
                 try requireActive(db, userId: holder.userId)
                 if !holder.verified { try accounts.handOverSignUpAccount(db, userId: holder.userId, email: email) }
                 userId = holder.userId
             } else {
-                guard let email else { throw DomainError.validation("email_required", field: "email") }
+                guard let email else { throw DomainError(.emailRequired, field: "email") }
                 userId = try createUser(db, email: email, verified: input.emailVerified, now: now)
                 created = true
             }
@@ -97,9 +97,7 @@ extension SocialAccounts {
         try db.execute(sql: "UPDATE users_user SET last_login = ? WHERE id = ?", arguments: [now, userId])
         let session = try accounts.startSession(db, userId: userId, clientId: input.clientId, ipAddress: address?.canonical,
                                                 userAgent: input.userAgent)
-        guard let account = try RecordJSON.fetch(db, table: "socialaccount_socialaccount", id: accountId) else {
-            throw DomainError.notFound("social account")
-        }
+        let account = try RecordJSON.fetch(db, table: Table.socialaccountSocialaccount, id: accountId, orNotFound: "social account")
         return LoginResult(login: session, created: created, socialAccount: account)
     }
 
@@ -111,6 +109,6 @@ extension SocialAccounts {
 
     /// A new active user with an unusable password, a profile, its primary address and group `trial`.
     private func createUser(_ db: any SQLConnection, email: String, verified: Bool, now: Timestamp) throws -> Int64 {
-        try accounts.insertUser(db, email: email, passwordHash: PasswordHasher.unusable(), verified: verified, group: "trial").userId
+        try accounts.insertUser(db, email: email, passwordHash: PasswordHasher.unusable(), verified: verified, group: .trial).userId
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Claiming vouchers (`vouchers_invitation_claimed`) and what anyone may know of a voucher.
 extension Vouchers {
@@ -17,7 +17,7 @@ extension Vouchers {
     /// Codes are guessed one claim at a time, so a user whose unknown codes passed
     /// `rateLimits.unknownVoucherPerUser` is refused (`rate_limited`) whatever the code, a valid
     /// one included: otherwise the answer would still tell which guesses exist.
-    public func claim(_ db: any SQLConnection, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
+    package func claim(_ db: any SQLConnection, user: AuthUser, code: String, productId: Int64?) throws -> JSONValue {
         let now = clock.now()
         let guessKey = "voucher-unknown:\(user.id)"
         try limiter.enforce(guessKey, limit: settings.unknownVoucherPerUser, now: now, record: false)
@@ -28,31 +28,31 @@ extension Vouchers {
             throw DomainError.notFound("voucher")
         }
         let voucherId: Int64 = try voucher.read("id")
-        guard try voucher.read("is_active", as: Bool.self) else { throw DomainError.expired("voucher_inactive") }
-        guard try now >= voucher.read("valid_from", as: Timestamp.self) else { throw DomainError.expired("voucher_not_yet_valid") }
-        guard try now < voucher.read("valid_to", as: Timestamp.self) else { throw DomainError.expired("voucher_expired") }
+        guard try voucher.read("is_active", as: Bool.self) else { throw DomainError(.voucherInactive) }
+        guard try now >= voucher.read("valid_from", as: Timestamp.self) else { throw DomainError(.voucherNotYetValid) }
+        guard try now < voucher.read("valid_to", as: Timestamp.self) else { throw DomainError(.voucherExpired) }
         let product = try Store.activeProduct(db, productId: productId)
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation_claimed WHERE voucher_id = ? AND user_id = ?",
                              arguments: [voucherId, user.id]) == true {
-            throw DomainError.conflict("already_claimed")
+            throw DomainError(.alreadyClaimed)
         }
         try db.execute(sql: """
             INSERT INTO vouchers_invitation_claimed (redeemed, user_id, voucher_id)
             SELECT ?, ?, v.id FROM vouchers_invitation v
             WHERE v.id = ? AND (v.bound = FALSE OR (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) < v.usage)
             """, arguments: [now, user.id, voucherId])
-        guard db.changesCount == 1 else { throw DomainError.conflict("voucher_exhausted") }
+        guard db.changesCount == 1 else { throw DomainError(.voucherExhausted) }
         let claimId = db.lastInsertedRowID
         let grant = try subscriptions.grant(db, userId: user.id, productId: product, days: settings.voucherGrantDays)
         return [
-            "claim": try RecordJSON.fetch(db, table: "vouchers_invitation_claimed", id: claimId) ?? .null,
+            "claim": try RecordJSON.fetch(db, table: Table.vouchersInvitationClaimed, id: claimId) ?? .null,
             "subscription": grant.subscription,
         ]
     }
 
     /// `voucher.get` (public): `{code, isActive, validFrom, validTo, remaining}`; `remaining` is
     /// null for an unbound voucher. Codes match case-insensitively.
-    public func publicInfo(_ db: any SQLConnection, code: String) throws -> JSONValue {
+    package func publicInfo(_ db: any SQLConnection, code: String) throws -> JSONValue {
         guard let row = try StoredRow.fetchOne(db, sql: """
             SELECT v.code, v.is_active, v.valid_from, v.valid_to, v.bound, v.usage,
                    (SELECT COUNT(*) FROM vouchers_invitation_claimed c WHERE c.voucher_id = v.id) AS claimed
@@ -69,11 +69,11 @@ extension Vouchers {
     }
 
     /// `voucher.claims` (admin `vouchers.view_invitationclaimed`): the voucher's claims by id.
-    public func claims(_ db: any SQLConnection, voucherId: Int64, page: PageRequest) throws -> JSONValue {
+    package func claims(_ db: any SQLConnection, voucherId: Int64, page: PageRequest) throws -> JSONValue {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) == true else {
             throw DomainError.notFound("voucher")
         }
-        return try Page.fetch(db, table: "vouchers_invitation_claimed", page: page, where: "voucher_id = ?", arguments: [voucherId])
+        return try Page.fetch(db, table: Table.vouchersInvitationClaimed, page: page, where: "voucher_id = ?", arguments: [voucherId])
     }
 
     static func lookupKey(_ code: String) -> String {

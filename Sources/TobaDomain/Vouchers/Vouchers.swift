@@ -1,6 +1,6 @@
 import Foundation
-import TobaRPC
-import TobaStore
+package import TobaRPC
+package import TobaStore
 
 /// Invitation vouchers (§8.8, `vouchers_invitation`): the admin side. Claims are in
 /// `Vouchers+Claim.swift`.
@@ -9,14 +9,14 @@ import TobaStore
 /// case-insensitively; `name` is unique. `bound` limits the claims to `usage`; an unbound
 /// voucher is unlimited (its `usage` is kept but not enforced). `user_id` names the user the
 /// invitation belongs to (who hands it out); it does not restrict who may claim.
-public final class Vouchers: Sendable {
+package final class Vouchers: Sendable {
     let clock: ServiceClock
     let settings: Settings
     let subscriptions: Subscriptions
     /// Unknown codes claimed per user (`rateLimits.unknownVoucherPerUser`).
     let limiter = RateLimiter()
 
-    public init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
+    package init(clock: ServiceClock, settings: Settings, subscriptions: Subscriptions) {
         self.clock = clock
         self.settings = settings
         self.subscriptions = subscriptions
@@ -24,17 +24,17 @@ public final class Vouchers: Sendable {
 
     /// The columns an admin sets (`voucher.create`: all but `userId`/`isActive` required;
     /// `voucher.update`: only those given).
-    public struct Input: Sendable {
-        public var code: String?
-        public var name: String?
-        public var validFrom: Timestamp?
-        public var validTo: Timestamp?
-        public var bound: Bool?
-        public var usage: Int64?
-        public var userId: Patch<Int64>
-        public var isActive: Bool?
+    package struct Input: Sendable {
+        package var code: String?
+        package var name: String?
+        package var validFrom: Timestamp?
+        package var validTo: Timestamp?
+        package var bound: Bool?
+        package var usage: Int64?
+        package var userId: Patch<Int64>
+        package var isActive: Bool?
 
-        public init(code: String?, name: String?, validFrom: Timestamp?, validTo: Timestamp?, bound: Bool?, usage: Int64?,
+        package init(code: String?, name: String?, validFrom: Timestamp?, validTo: Timestamp?, bound: Bool?, usage: Int64?,
                     userId: Patch<Int64>, isActive: Bool?) {
             self.code = code.map { $0.trimmingCharacters(in: .whitespaces) }
             self.name = name
@@ -62,12 +62,12 @@ public final class Vouchers: Sendable {
 
     /// `voucher.create` (admin `vouchers.add_invitation`): `{voucher}`.
     /// - Throws: `voucher_code_taken`, `voucher_name_taken` (1004); `invalid_window` (1000) unless validFrom < validTo.
-    public func create(_ db: any SQLConnection, admin: AuthUser, _ input: Input) throws -> JSONValue {
+    package func create(_ db: any SQLConnection, admin: AuthUser, _ input: Input) throws -> JSONValue {
         try input.validate(db)
         guard let code = input.code, let name = input.name, let from = input.validFrom, let to = input.validTo,
               let bound = input.bound, let usage = input.usage
-        else { throw DomainError.validation("value_required", field: "code") }
-        guard from < to else { throw DomainError.validation("invalid_window", field: "validTo") }
+        else { throw DomainError(.valueRequired, field: "code") }
+        guard from < to else { throw DomainError(.invalidWindow, field: "validTo") }
         try checkUnique(db, code: code, name: name, except: nil)
         let now = clock.now()
         try db.execute(sql: """
@@ -83,7 +83,7 @@ public final class Vouchers: Sendable {
 
     /// `voucher.update` (admin `vouchers.change_invitation`): changes only the fields given
     /// (`userId: null` clears it). `{voucher}`.
-    public func update(_ db: any SQLConnection, admin: AuthUser, voucherId: Int64, _ input: Input) throws -> JSONValue {
+    package func update(_ db: any SQLConnection, admin: AuthUser, voucherId: Int64, _ input: Input) throws -> JSONValue {
         try input.validate(db)
         guard let row = try StoredRow.fetchOne(db, sql: "SELECT * FROM vouchers_invitation WHERE id = ?", arguments: [voucherId]) else {
             throw DomainError.notFound("voucher")
@@ -91,10 +91,10 @@ public final class Vouchers: Sendable {
         let from: Timestamp = try input.validFrom ?? row.read("valid_from")
         let to: Timestamp = try input.validTo ?? row.read("valid_to")
         guard from < to else {
-            throw DomainError.validation("invalid_window", field: input.validTo == nil ? "validFrom" : "validTo")
+            throw DomainError(.invalidWindow, field: input.validTo == nil ? "validFrom" : "validTo")
         }
         try checkUnique(db, code: input.code, name: input.name, except: voucherId)
-        var changes = ColumnChanges(current: row)
+        var changes = ColumnValues(changing: row)
         changes.set("code", input.code?.uppercased())
         changes.set("code_l", input.code?.lowercased())
         changes.set("name", input.name)
@@ -109,22 +109,22 @@ public final class Vouchers: Sendable {
         case .value(let id): changes.set("user_id", id)
         }
         let now = clock.now()
-        try changes.applyLogged(db, table: "vouchers_invitation", id: voucherId, extra: [("updated_at", now.sqlValue)],
-                                admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
-                                repr: try input.name ?? row.read("name"), at: now)
+        try changes.updateLogged(db, table: Table.vouchersInvitation, id: voucherId, extra: [("updated_at", now.sqlValue)],
+                                 admin: admin, model: ("vouchers", "invitation"), objectId: String(voucherId),
+                                 repr: try input.name ?? row.read("name"), at: now)
         return ["voucher": try voucher(db, id: voucherId)]
     }
 
     /// `voucher.list` (admin `vouchers.view_invitation`): vouchers by id, optionally only active
     /// or inactive ones, each with `claimed`.
-    public func list(_ db: any SQLConnection, isActive: Bool?, page: PageRequest) throws -> JSONValue {
-        try Page.fetch(db, table: "vouchers_invitation", page: page, where: isActive == nil ? "TRUE" : "is_active = ?",
+    package func list(_ db: any SQLConnection, isActive: Bool?, page: PageRequest) throws -> JSONValue {
+        try Page.fetch(db, table: Table.vouchersInvitation, page: page, where: isActive == nil ? "TRUE" : "is_active = ?",
                        arguments: isActive.map { [$0] } ?? []) { record in try withClaimCount(db, record) }
     }
 
     /// The stored record plus `claimed`, the number of claims so far.
     func voucher(_ db: any SQLConnection, id: Int64) throws -> JSONValue {
-        guard let record = try RecordJSON.fetch(db, table: "vouchers_invitation", id: id) else { throw DomainError.notFound("voucher") }
+        let record = try RecordJSON.fetch(db, table: Table.vouchersInvitation, id: id, orNotFound: "voucher")
         return try withClaimCount(db, record)
     }
 
@@ -138,11 +138,11 @@ public final class Vouchers: Sendable {
     private func checkUnique(_ db: any SQLConnection, code: String?, name: String?, except: Int64?) throws {
         if let code, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE code_l = ? AND id IS DISTINCT FROM ?",
                                        arguments: [code.lowercased(), except]) == true {
-            throw DomainError.conflict("voucher_code_taken")
+            throw DomainError(.voucherCodeTaken)
         }
         if let name, try Bool.fetchOne(db, sql: "SELECT 1 FROM vouchers_invitation WHERE name = ? AND id IS DISTINCT FROM ?",
                                        arguments: [name, except]) == true {
-            throw DomainError.conflict("voucher_name_taken")
+            throw DomainError(.voucherNameTaken)
         }
     }
 }

@@ -62,7 +62,7 @@ final class BatchCollector: Sendable {
     /// What a member gets whose answer would make the batch's line too large. The member did
     /// run (a write took effect); only its answer is not delivered.
     static func tooLarge(_ limits: TransportLimits) -> RPCError {
-        var error = RPCError.invalidRequest("too_large")
+        var error = RPCError.invalidRequest(.tooLarge)
         error.data["detail"] = .string("answer too large for a batch; the request ran: send it alone")
         return error
     }

@@ -6,33 +6,33 @@
 /// they share a key of one kind whose ids are equal or one of which is the whole kind. The
 /// default is `everything`: a method conflicts with all others unless it declares less, and a
 /// declaration must cover every row, sequence and in-memory state its request reads or changes.
-public struct Footprint: Sendable, Equatable {
-    public struct Key: Sendable, Hashable {
-        public let kind: String
+package struct Footprint: Sendable, Equatable {
+    package struct Key: Sendable, Hashable {
+        package let kind: String
         /// nil: every thing of the kind.
-        public let id: String?
+        package let id: String?
 
-        public init(_ kind: String, _ id: String?) {
+        package init(_ kind: String, _ id: String?) {
             self.kind = kind
             self.id = id
         }
 
         /// Every thing of `kind` (e.g. the sequence that numbers new rows of a table).
-        public static func all(_ kind: String) -> Key { Key(kind, nil) }
+        package static func all(_ kind: String) -> Key { Key(kind, nil) }
     }
 
     /// Conflicts with every request: lists, admin changes, anything whose reach is not known
     /// before it runs.
-    public let everything: Bool
-    public let keys: [Key]
+    package let everything: Bool
+    package let keys: [Key]
     /// The request only reads: when a group holds only such requests it runs without the write
     /// lock (§4: a read never waits for another process's writer).
-    public let readOnly: Bool
+    package let readOnly: Bool
 
-    public static let everything = Footprint(everything: true, keys: [])
+    package static let everything = Footprint(everything: true, keys: [])
     /// Touches nothing another request can change short of an `everything` request (reads of
     /// data that only admin methods write, the health report).
-    public static let nothing = Footprint(everything: false, keys: [])
+    package static let nothing = Footprint(everything: false, keys: [])
 
     private init(everything: Bool, keys: [Key], readOnly: Bool = false) {
         self.everything = everything
@@ -40,13 +40,13 @@ public struct Footprint: Sendable, Equatable {
         self.readOnly = readOnly
     }
 
-    public static func keys(_ keys: Key...) -> Footprint { Footprint(everything: false, keys: keys) }
-    public static func keys(_ keys: [Key]) -> Footprint { Footprint(everything: false, keys: keys) }
+    package static func keys(_ keys: Key...) -> Footprint { Footprint(everything: false, keys: keys) }
+    package static func keys(_ keys: [Key]) -> Footprint { Footprint(everything: false, keys: keys) }
 
     /// The same footprint, for a request that never writes.
-    public var readingOnly: Footprint { Footprint(everything: everything, keys: keys, readOnly: true) }
+    package var readingOnly: Footprint { Footprint(everything: everything, keys: keys, readOnly: true) }
 
-    public func conflicts(with other: Footprint) -> Bool {
+    package func conflicts(with other: Footprint) -> Bool {
         if everything || other.everything { return true }
         for mine in keys {
             for theirs in other.keys where mine.kind == theirs.kind {

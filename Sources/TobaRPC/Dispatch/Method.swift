@@ -1,13 +1,13 @@
 /// What a method's preparation produced: either the final answer (nothing to apply in order),
 /// or an effect to apply on the ordered writer, in arrival order.
-public enum Prepared<Context>: Sendable {
+package enum Prepared<Context>: Sendable {
     case done(JSONValue)
     case ordered(@Sendable (Context) throws -> Outcome)
 }
 
 /// The result of applying a request. `deferred` work runs after the group's durable commit, off
 /// the writer (e.g. signing a token), and produces the response.
-public enum Outcome: Sendable {
+package enum Outcome: Sendable {
     case value(JSONValue)
     case deferred(@Sendable () async throws -> JSONValue)
 }
@@ -16,9 +16,9 @@ public enum Outcome: Sendable {
 /// the reader thread, in arrival order, and names the call's `Footprint`; preparation then runs
 /// concurrently with other requests' (hash a password, check a signature); it must not read
 /// state that earlier requests may change: that belongs in the ordered apply step.
-public struct Method<Context>: Sendable {
+package struct Method<Context>: Sendable {
     /// A decoded call: what it touches, and its preparation.
-    public struct Call: Sendable {
+    package struct Call: Sendable {
         let footprint: Footprint
         let preparation: Preparation
     }
@@ -31,13 +31,13 @@ public struct Method<Context>: Sendable {
         case later(@Sendable () async throws -> Prepared<Context>)
     }
 
-    public let name: String
+    package let name: String
     let start: @Sendable (Params) throws -> Call
 
     /// `decode` reads the parameters synchronously (unknown names are refused after it);
     /// `footprint` names what the call touches (default: everything); `prepare` does the
     /// CPU-heavy, order-independent part.
-    public init<Input: Sendable>(
+    package init<Input: Sendable>(
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
@@ -54,7 +54,7 @@ public struct Method<Context>: Sendable {
 
     /// A method whose preparation is cheap enough to run while decoding, on the reader thread
     /// (checking a token's signature costs about a microsecond; a task would cost more).
-    public init<Input: Sendable>(
+    package init<Input: Sendable>(
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
@@ -71,7 +71,7 @@ public struct Method<Context>: Sendable {
 
     /// A method whose footprint is known only once its cheap preparation ran (the account a
     /// token stands for is read from its verified claims), both while decoding.
-    public init<Input: Sendable>(
+    package init<Input: Sendable>(
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         prepareNow: @escaping @Sendable (Input) throws -> (Footprint, Prepared<Context>)
@@ -87,7 +87,7 @@ public struct Method<Context>: Sendable {
     }
 
     /// A method whose whole work is applied in order.
-    public init<Input: Sendable>(
+    package init<Input: Sendable>(
         _ name: String,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         footprint: @escaping @Sendable (Input) -> Footprint = { _ in .everything },
@@ -100,21 +100,21 @@ public struct Method<Context>: Sendable {
 }
 
 /// The methods a service answers, by name.
-public struct MethodTable<Context>: Sendable {
+package struct MethodTable<Context>: Sendable {
     private var methods: [String: Method<Context>] = [:]
 
-    public init() {}
+    package init() {}
 
-    public mutating func register(_ method: Method<Context>) {
+    package mutating func register(_ method: Method<Context>) {
         precondition(methods[method.name] == nil, "method \(method.name) registered twice")
         methods[method.name] = method
     }
 
-    public mutating func register(_ list: [Method<Context>]) {
+    package mutating func register(_ list: [Method<Context>]) {
         for method in list { register(method) }
     }
 
-    public subscript(name: String) -> Method<Context>? { methods[name] }
+    package subscript(name: String) -> Method<Context>? { methods[name] }
 
-    public var names: [String] { methods.keys.sorted() }
+    package var names: [String] { methods.keys.sorted() }
 }

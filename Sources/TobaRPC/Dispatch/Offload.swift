@@ -3,6 +3,8 @@ import Foundation
 import Glibc
 #elseif canImport(Musl)
 import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Runs CPU-heavy preparation (password hashing) on a pool of its own threads, one per core, at a
@@ -10,10 +12,10 @@ import Musl
 /// writer threads stay free, and when hashing fills every core the kernel still gives a cheap
 /// request's threads the CPU first: an `auth.verify` behind a burst of registrations is answered
 /// in about a millisecond instead of waiting for time slices.
-public enum Offload {
+package enum Offload {
     private static let pool = WorkerPool(threads: max(1, ProcessInfo.processInfo.activeProcessorCount), nice: 10)
 
-    public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             pool.submit {
                 continuation.resume(with: Result { try work() })
@@ -32,10 +34,18 @@ final class WorkerPool: @unchecked Sendable {
         for index in 0..<threads {
             let thread = Thread { [self] in
                 // On Linux the nice value is a per-thread attribute; raising it needs no privilege.
+                #if canImport(Glibc)
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, nice)
+                #elseif canImport(Musl)
+                _ = setpriority(PRIO_PROCESS, 0, nice)
+                #endif
                 work()
             }
             thread.name = "toba-cpu-\(index)"
+            #if !os(Linux)
+            // Elsewhere a process-wide nice would slow every thread: a lower quality of service instead.
+            thread.qualityOfService = .utility
+            #endif
             thread.start()
         }
     }

@@ -1,7 +1,7 @@
 /// Applies prepared effects strictly in the order given, as one group: each effect is
 /// all-or-nothing, and `runGroup` returns only once the group is durable. Implemented by the
 /// storage layer; the pipeline knows nothing of what `Context` is.
-public protocol OrderedExecutor<Context>: Sendable {
+package protocol OrderedExecutor<Context>: Sendable {
     associatedtype Context
     func runGroup(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>]
     func runReads(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>]
@@ -10,7 +10,7 @@ public protocol OrderedExecutor<Context>: Sendable {
 extension OrderedExecutor {
     /// Applies effects that only read, in the order given. By default as a group; a storage
     /// layer runs them without taking its write lock.
-    public func runReads(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>] {
+    package func runReads(_ effects: [@Sendable (Context) throws -> Outcome]) -> [Result<Outcome, any Error>] {
         runGroup(effects)
     }
 }

@@ -1,127 +1,127 @@
 /// Named parameters of one request, read one by one. Reading marks a name as known; `finish()`
 /// refuses any name the method did not read, so a typo is an error rather than a silent default.
-public struct Params: Sendable {
+package struct Params: Sendable {
     private let object: JSONObject
     private var consumed: Set<String> = []
 
-    public init(_ object: JSONObject) {
+    package init(_ object: JSONObject) {
         self.object = object
     }
 
     /// A required parameter: `missing` when absent or null, `type` when of another type.
-    public mutating func required<T: ParamValue>(_ name: String, as type: T.Type = T.self) throws(RPCError) -> T {
+    package mutating func required<T: ParamValue>(_ name: String, as type: T.Type = T.self) throws(RPCError) -> T {
         consumed.insert(name)
         guard let raw = object[name], raw != .null else {
-            throw RPCError.invalidParams("missing", field: name)
+            throw RPCError.invalidParams(.missing, field: name)
         }
         guard let value = T(param: raw) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected \(T.paramTypeName)")
+            throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
         return value
     }
 
     /// An optional parameter: nil when absent or null.
-    public mutating func optional<T: ParamValue>(_ name: String, as type: T.Type = T.self) throws(RPCError) -> T? {
+    package mutating func optional<T: ParamValue>(_ name: String, as type: T.Type = T.self) throws(RPCError) -> T? {
         consumed.insert(name)
         guard let raw = object[name], raw != .null else { return nil }
         guard let value = T(param: raw) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected \(T.paramTypeName)")
+            throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
         return value
     }
 
     /// A field of an update: absent (leave as is), null (clear it) or a value.
-    public mutating func patch<T: ParamValue>(_ name: String, as type: T.Type = T.self) throws(RPCError) -> Patch<T> {
+    package mutating func patch<T: ParamValue>(_ name: String, as type: T.Type = T.self) throws(RPCError) -> Patch<T> {
         consumed.insert(name)
         guard let raw = object[name] else { return .absent }
         if raw == .null { return .null }
         guard let value = T(param: raw) else {
-            throw RPCError.invalidParams("type", field: name, detail: "expected \(T.paramTypeName)")
+            throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
         return .value(value)
     }
 
     /// Refuses parameters nobody read.
-    public func finish() throws(RPCError) {
+    package func finish() throws(RPCError) {
         for key in object.keys where !consumed.contains(key) {
-            throw RPCError.invalidParams("unknown", field: key)
+            throw RPCError.invalidParams(.unknown, field: key)
         }
     }
 }
 
-public enum Patch<T: Sendable>: Sendable {
+package enum Patch<T: Sendable>: Sendable {
     case absent
     case null
     case value(T)
 
     /// The new value when one is given (nil for absent and null).
-    public var value: T? {
+    package var value: T? {
         if case .value(let v) = self { return v }
         return nil
     }
 }
 
 /// A Swift type a parameter can be read as.
-public protocol ParamValue: Sendable {
+package protocol ParamValue: Sendable {
     init?(param: JSONValue)
     static var paramTypeName: String { get }
 }
 
 extension String: ParamValue {
-    public init?(param: JSONValue) {
+    package init?(param: JSONValue) {
         guard case .string(let s) = param else { return nil }
         self = s
     }
-    public static var paramTypeName: String { "string" }
+    package static var paramTypeName: String { "string" }
 }
 
 extension Int: ParamValue {
-    public init?(param: JSONValue) {
+    package init?(param: JSONValue) {
         guard case .number(let n) = param, let i = n.int64, let v = Int(exactly: i) else { return nil }
         self = v
     }
-    public static var paramTypeName: String { "integer" }
+    package static var paramTypeName: String { "integer" }
 }
 
 extension Int64: ParamValue {
-    public init?(param: JSONValue) {
+    package init?(param: JSONValue) {
         guard case .number(let n) = param, let i = n.int64 else { return nil }
         self = i
     }
-    public static var paramTypeName: String { "integer" }
+    package static var paramTypeName: String { "integer" }
 }
 
 extension Double: ParamValue {
-    public init?(param: JSONValue) {
+    package init?(param: JSONValue) {
         guard case .number(let n) = param, let d = n.double, d.isFinite else { return nil }
         self = d
     }
-    public static var paramTypeName: String { "number" }
+    package static var paramTypeName: String { "number" }
 }
 
 extension Bool: ParamValue {
-    public init?(param: JSONValue) {
+    package init?(param: JSONValue) {
         guard case .bool(let b) = param else { return nil }
         self = b
     }
-    public static var paramTypeName: String { "boolean" }
+    package static var paramTypeName: String { "boolean" }
 }
 
 extension JSONValue: ParamValue {
-    public init?(param: JSONValue) { self = param }
-    public static var paramTypeName: String { "JSON value" }
+    package init?(param: JSONValue) { self = param }
+    package static var paramTypeName: String { "JSON value" }
 }
 
 extension JSONObject: ParamValue {
-    public init?(param: JSONValue) {
+    package init?(param: JSONValue) {
         guard case .object(let o) = param else { return nil }
         self = o
     }
-    public static var paramTypeName: String { "object" }
+    package static var paramTypeName: String { "object" }
 }
 
 extension Array: ParamValue where Element: ParamValue {
-    public init?(param: JSONValue) {
+    package init?(param: JSONValue) {
         guard case .array(let items) = param else { return nil }
         var out: [Element] = []
         out.reserveCapacity(items.count)
@@ -131,5 +131,5 @@ extension Array: ParamValue where Element: ParamValue {
         }
         self = out
     }
-    public static var paramTypeName: String { "array of \(Element.paramTypeName)" }
+    package static var paramTypeName: String { "array of \(Element.paramTypeName)" }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+package import Logging
 import Synchronization
 
 /// The ordered pipeline of PROTOCOL.md §4. Frames arrive in order from the reader; each request
@@ -7,7 +7,7 @@ import Synchronization
 /// one writer thread as soon as every earlier request it conflicts with has been applied, in
 /// groups that commit together; answers leave as soon as each is ready, a write's only after its
 /// group is durable.
-public final class Pipeline<Context>: Sendable {
+package final class Pipeline<Context>: Sendable {
     private let table: MethodTable<Context>
     private let executor: any OrderedExecutor<Context>
     private let queue = OrderedQueue<Context>()
@@ -25,7 +25,7 @@ public final class Pipeline<Context>: Sendable {
     ///     JSON-RPC form (the application's one error mapping; `RPCError`s pass through it too).
     ///   - prepareDelay: awaited before each preparation; tests use it to shake the order in
     ///     which preparations finish (nil in service).
-    public init(
+    package init(
         table: MethodTable<Context>,
         executor: any OrderedExecutor<Context>,
         output: StdoutWriter,
@@ -46,7 +46,7 @@ public final class Pipeline<Context>: Sendable {
     }
 
     /// Starts the writer thread.
-    public func start() {
+    package func start() {
         let thread = Thread { [self] in
             runWriter()
         }
@@ -55,11 +55,11 @@ public final class Pipeline<Context>: Sendable {
     }
 
     /// True until `close()`; the reader stops handing frames once it turns false.
-    public var isAccepting: Bool { accepting.load(ordering: .acquiring) }
+    package var isAccepting: Bool { accepting.load(ordering: .acquiring) }
 
     /// Takes one frame from the reader, in arrival order.
     /// Blocks while too much is open (see `TransportLimits`).
-    public func accept(_ frame: LineFramer.Frame) {
+    package func accept(_ frame: LineFramer.Frame) {
         let lineBytes: Int
         switch frame {
         case .tooLarge: lineBytes = 0
@@ -69,7 +69,7 @@ public final class Pipeline<Context>: Sendable {
         guard waitForCapacity(requests: 1, lineBytes: lineBytes) else { return }
         switch frame {
         case .tooLarge:
-            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("too_large"))).json)
+            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest(.tooLarge))).json)
         case .line(let bytes):
             acceptLine(bytes)
         }
@@ -87,14 +87,14 @@ public final class Pipeline<Context>: Sendable {
     var openRequests: Int { sink.openRequests }
 
     /// No more input: what was accepted is still finished and answered.
-    public func close() {
+    package func close() {
         if accepting.exchange(false, ordering: .acquiringAndReleasing) {
             queue.close()
         }
     }
 
     /// Returns when the input is closed, every accepted request applied and every answer written.
-    public func waitUntilFinished() async {
+    package func waitUntilFinished() async {
         await withCheckedContinuation { continuation in
             let done = writerDone.withLock { state -> Bool in
                 if state.done { return true }
@@ -111,7 +111,7 @@ public final class Pipeline<Context>: Sendable {
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            sink.output.write(Response(id: .null, outcome: .failure(.parseError(error.reason.rawValue))).json)
+            sink.output.write(Response(id: .null, outcome: .failure(.parseError(error.reason))).json)
             return
         }
         guard case .array(let items) = value else {
@@ -119,11 +119,11 @@ public final class Pipeline<Context>: Sendable {
             return
         }
         guard !items.isEmpty else {
-            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest("empty_batch"))).json)
+            sink.output.write(Response(id: .null, outcome: .failure(.invalidRequest(.emptyBatch))).json)
             return
         }
         guard items.count <= limits.maxBatchRequests else {
-            var error = RPCError.invalidRequest("too_large")
+            var error = RPCError.invalidRequest(.tooLarge)
             error.data["detail"] = .string("a batch holds at most \(limits.maxBatchRequests) requests; none of this one ran")
             sink.output.write(Response(id: .null, outcome: .failure(error)).json)
             return
@@ -174,7 +174,7 @@ public final class Pipeline<Context>: Sendable {
             return
         }
         guard !request.positional else {
-            responder.send(.failure(.invalidParams("type", field: "params", detail: "parameters must be named (an object)")))
+            responder.send(.failure(.invalidParams(.type, field: "params", detail: "parameters must be named (an object)")))
             return
         }
         let label = RequestLogContext.Label(id: request.id, method: request.method)

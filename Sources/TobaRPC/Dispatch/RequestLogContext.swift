@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
+package import Logging
 
 /// The request a log line is about: its id and method, added to every line logged while the
 /// request is decoded, prepared, applied or answered (swift-log's metadata provider), whoever
@@ -15,8 +15,8 @@ import Logging
 /// each request (a few nanoseconds: this runs for every request, and logging is rare); on tasks
 /// (a password being hashed, a token being signed) it is a task-local value. The id is formatted
 /// only when a line is actually logged.
-public enum RequestLogContext {
-    public final class Label: Sendable {
+package enum RequestLogContext {
+    package final class Label: Sendable {
         let id: RequestID?
         let method: String
 
@@ -40,7 +40,7 @@ public enum RequestLogContext {
 
     /// Adds `requestId` (the id's JSON text, `-` for a notification) and `method` while a
     /// request is being handled.
-    public static let metadataProvider = Logger.MetadataProvider {
+    package static let metadataProvider = Logger.MetadataProvider {
         if let label = task { return label.metadata }
         guard let pointer = pthread_getspecific(key) else { return [:] }
         return Unmanaged<Label>.fromOpaque(pointer).takeUnretainedValue().metadata

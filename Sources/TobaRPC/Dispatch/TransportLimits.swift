@@ -8,18 +8,18 @@
 /// written; a member whose answer would pass either bound is answered `-32600 too_large`
 /// instead (see protocol/errors.md). A single answer waits for stdout on the thread that made it,
 /// so only a few are ever held at once.
-public struct TransportLimits: Sendable {
+package struct TransportLimits: Sendable {
     /// §3: a batch holds at most this many requests; a larger one is refused whole.
-    public var maxBatchRequests = 1000
+    package var maxBatchRequests = 1000
     /// Requests read but not yet answered.
-    public var maxOpenRequests = 8192
+    package var maxOpenRequests = 8192
     /// Bytes of the lines those open requests came from (one line is always let in when nothing
     /// is open, so a line of any accepted size makes progress).
-    public var maxOpenLineBytes = 4 << 20
+    package var maxOpenLineBytes = 4 << 20
     /// The most one batch's answer line may hold.
-    public var maxBatchAnswerBytes = 16 << 20
+    package var maxBatchAnswerBytes = 16 << 20
     /// The most all batch answers being collected or waiting for stdout may hold together.
-    public var maxHeldAnswerBytes = 64 << 20
+    package var maxHeldAnswerBytes = 64 << 20
 
-    public init() {}
+    package init() {}
 }

@@ -2,19 +2,19 @@
 /// (`1.50`, `-0`, `1E+2`, `12345678901234567890123` all survive a round trip).
 ///
 /// Equality and hashing compare the spelling: `1`, `1.0` and `1e0` are three different numbers.
-public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
+package struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The exact spelling; always matches the JSON number grammar (RFC 8259 §6).
-    public let text: String
+    package let text: String
 
     init(uncheckedText text: String) {
         self.text = text
     }
 
-    public init(_ i: Int) {
+    package init(_ i: Int) {
         text = String(i)
     }
 
-    public init(_ i: Int64) {
+    package init(_ i: Int64) {
         text = String(i)
     }
 
@@ -24,14 +24,14 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     ///
     /// Returns nil for NaN and infinities, which JSON cannot represent; mapping them to
     /// `null` (or refusing them) is the caller's decision.
-    public init?(_ d: Double) {
+    package init?(_ d: Double) {
         guard d.isFinite else { return nil }
         text = d.description
     }
 
     /// Accepts exactly the RFC 8259 number grammar: an optional `-`, no leading zeros, no `+`
     /// sign, digits on both sides of a `.`, an optional exponent. No surrounding whitespace.
-    public init?(text: String) {
+    package init?(text: String) {
         var copy = text
         let valid = copy.withUTF8 { buffer in
             JSONNumber.grammarEnd(in: buffer, from: 0) == buffer.count
@@ -40,11 +40,11 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// The value when the spelling is an integer (no fraction, no exponent) that fits in
     /// `Int64`; `-0` gives 0. `1.0`, `1e2` and integers beyond `Int64` give nil.
-    public var int64: Int64? {
+    package var int64: Int64? {
         for byte in text.utf8 where byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e") {
             return nil
         }
@@ -53,7 +53,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// The nearest `Double`, or nil when the magnitude overflows to infinity (`1e400`).
     /// Values too small for a `Double` become zero.
-    public var double: Double? {
+    package var double: Double? {
         guard let d = Double(text), d.isFinite else { return nil }
         return d
     }

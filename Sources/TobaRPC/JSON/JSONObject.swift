@@ -6,15 +6,15 @@
 /// hostile object with many keys costs O(n), not O(n²), to build.
 ///
 /// Equality and hashing take the order into account.
-public struct JSONObject: Sendable {
-    public private(set) var keys: [String]
+package struct JSONObject: Sendable {
+    package private(set) var keys: [String]
     private(set) var values: [JSONValue]
     /// Key → position, kept only while `count > JSONObject.linearLimit`.
     private var index: [String: Int]?
 
     static let linearLimit = 12
 
-    public init() {
+    package init() {
         self.init(keys: [], values: [], index: nil)
     }
 
@@ -25,7 +25,7 @@ public struct JSONObject: Sendable {
     }
 
     /// A repeated key keeps its first position and its last value.
-    public init(_ pairs: [(String, JSONValue)]) {
+    package init(_ pairs: [(String, JSONValue)]) {
         self.init()
         keys.reserveCapacity(pairs.count)
         values.reserveCapacity(pairs.count)
@@ -54,10 +54,10 @@ public struct JSONObject: Sendable {
         }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    package var count: Int { keys.count }
+    package var isEmpty: Bool { keys.isEmpty }
 
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         get {
             guard let position = position(of: key) else { return nil }
             return values[position]
@@ -123,38 +123,38 @@ public struct JSONObject: Sendable {
 }
 
 extension JSONObject: Hashable {
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.keys == rhs.keys && lhs.values == rhs.values
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(keys)
         hasher.combine(values)
     }
 }
 
 extension JSONObject: Sequence {
-    public struct Iterator: IteratorProtocol {
+    package struct Iterator: IteratorProtocol {
         private let object: JSONObject
         private var position = 0
 
         init(_ object: JSONObject) { self.object = object }
 
-        public mutating func next() -> (key: String, value: JSONValue)? {
+        package mutating func next() -> (key: String, value: JSONValue)? {
             guard position < object.keys.count else { return nil }
             defer { position += 1 }
             return (object.keys[position], object.values[position])
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(self) }
-    public var underestimatedCount: Int { keys.count }
+    package func makeIterator() -> Iterator { Iterator(self) }
+    package var underestimatedCount: Int { keys.count }
 }
 
 /// Keys keep the order in which they are written; a repeated key keeps its first position and
 /// its last value.
 extension JSONObject: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
 }

@@ -9,16 +9,16 @@
 /// - An object with a repeated key keeps the last value, at the key's first position.
 /// - More than ``maxDepth`` nested arrays/objects is `too_deep`. Parsing is iterative, so no
 ///   input can exhaust the stack; no input can trap.
-public enum JSONParser {
-    public static let maxDepth = 256
+package enum JSONParser {
+    package static let maxDepth = 256
 
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
             try parse(buffer)
         }
     }
 
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(bytes)
         do throws(JSONParseError) {
             return try reader.readDocument()

@@ -6,7 +6,7 @@
 /// Values built by ``JSONParser`` are at most ``JSONParser/maxDepth`` containers deep. Values
 /// built in code may nest deeper, but writing, comparing and releasing them recurses once per
 /// level, so keep them within a few thousand levels.
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(JSONNumber)
@@ -16,38 +16,38 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 extension JSONValue {
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
 
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil
     }
 
-    public var numberValue: JSONNumber? {
+    package var numberValue: JSONNumber? {
         if case .number(let n) = self { return n }
         return nil
     }
 
     /// The number as an `Int64` when it is spelled as an integer that fits (see ``JSONNumber/int64``).
-    public var int64Value: Int64? {
+    package var int64Value: Int64? {
         if case .number(let n) = self { return n.int64 }
         return nil
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
     }
 
-    public var objectValue: JSONObject? {
+    package var objectValue: JSONObject? {
         if case .object(let o) = self { return o }
         return nil
     }
@@ -58,29 +58,29 @@ extension JSONValue {
 /// `nil` as a `JSONValue` literal is JSON `null`. Where a `JSONValue?` is expected (for example
 /// `object["key"] = nil`), `nil` is `Optional.none` instead; write `.null` to store a JSON null.
 extension JSONValue: ExpressibleByNilLiteral {
-    public init(nilLiteral: ()) { self = .null }
+    package init(nilLiteral: ()) { self = .null }
 }
 
 extension JSONValue: ExpressibleByBooleanLiteral {
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    package init(booleanLiteral value: Bool) { self = .bool(value) }
 }
 
 extension JSONValue: ExpressibleByIntegerLiteral {
-    public init(integerLiteral value: Int64) { self = .number(JSONNumber(value)) }
+    package init(integerLiteral value: Int64) { self = .number(JSONNumber(value)) }
 }
 
 extension JSONValue: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
+    package init(stringLiteral value: String) { self = .string(value) }
 }
 
 extension JSONValue: ExpressibleByArrayLiteral {
-    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
 }
 
 /// Keys keep the order in which they are written; a repeated key keeps its first position and
 /// its last value.
 extension JSONValue: ExpressibleByDictionaryLiteral {
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements))
     }
 }

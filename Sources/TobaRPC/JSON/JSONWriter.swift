@@ -4,8 +4,8 @@
 /// Strings are UTF-8 with `"` and `\` escaped, control characters as `\b \t \n \f \r` or
 /// `\u00XX` (lower-case hex), and U+2028/U+2029 as `\u2028`/`\u2029` (so the output is also a
 /// valid JavaScript literal). `/` and other non-ASCII characters are written as they are.
-public enum JSONWriter {
-    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
+package enum JSONWriter {
+    package static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null:
             append("null", to: &out)
@@ -36,14 +36,14 @@ public enum JSONWriter {
         }
     }
 
-    public static func bytes(_ value: JSONValue) -> [UInt8] {
+    package static func bytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         write(value, into: &out)
         return out
     }
 
-    public static func string(_ value: JSONValue) -> String {
+    package static func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
@@ -108,5 +108,5 @@ public enum JSONWriter {
 
 extension JSONValue: CustomStringConvertible {
     /// The compact JSON text of the value.
-    public var description: String { JSONWriter.string(self) }
+    package var description: String { JSONWriter.string(self) }
 }

@@ -1,19 +1,19 @@
 /// A JSON-RPC error object. Application errors carry `data.reason`; protocol errors carry it
 /// where a reason helps the caller (`too_large`, `missing`, `unknown`, `type`).
-public struct RPCError: Error, Sendable, Equatable {
-    public var code: Int
-    public var message: String
-    public var data: JSONObject
+package struct RPCError: Error, Sendable, Equatable {
+    package var code: Int
+    package var message: String
+    package var data: JSONObject
 
-    public init(code: Int, message: String, data: JSONObject = JSONObject()) {
+    package init(code: Int, message: String, data: JSONObject = JSONObject()) {
         self.code = code
         self.message = message
         self.data = data
     }
 
-    public var reason: String? { data["reason"]?.stringValue }
+    package var reason: String? { data["reason"]?.stringValue }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object = JSONObject()
         object["code"] = .number(JSONNumber(code))
         object["message"] = .string(message)
@@ -21,27 +21,27 @@ public struct RPCError: Error, Sendable, Equatable {
         return .object(object)
     }
 
-    public static func parseError(_ reason: String) -> RPCError {
-        RPCError(code: -32700, message: "Parse error", data: ["reason": .string(reason)])
+    package static func parseError(_ reason: JSONParseError.Reason) -> RPCError {
+        RPCError(code: -32700, message: "Parse error", data: ["reason": .string(reason.rpcReason.rawValue)])
     }
 
-    public static func invalidRequest(_ reason: String) -> RPCError {
-        RPCError(code: -32600, message: "Invalid Request", data: ["reason": .string(reason)])
+    package static func invalidRequest(_ reason: Reason) -> RPCError {
+        RPCError(code: -32600, message: "Invalid Request", data: ["reason": .string(reason.rawValue)])
     }
 
-    public static func methodNotFound(_ method: String) -> RPCError {
+    package static func methodNotFound(_ method: String) -> RPCError {
         RPCError(code: -32601, message: "Method not found",
-                 data: ["reason": "method_not_found", "method": .string(method)])
+                 data: ["reason": .string(Reason.methodNotFound.rawValue), "method": .string(method)])
     }
 
     /// `reason` is `missing`, `unknown` or `type`; `field` names the parameter.
-    public static func invalidParams(_ reason: String, field: String, detail: String? = nil) -> RPCError {
-        var data: JSONObject = ["reason": .string(reason), "field": .string(field)]
+    package static func invalidParams(_ reason: Reason, field: String, detail: String? = nil) -> RPCError {
+        var data: JSONObject = ["reason": .string(reason.rawValue), "field": .string(field)]
         if let detail { data["detail"] = .string(detail) }
         return RPCError(code: -32602, message: "Invalid params", data: data)
     }
 
     /// Never carries SQL, paths or stack traces: those go to the log, not to the caller.
-    public static let internalError = RPCError(
-        code: -32603, message: "Internal error", data: ["reason": "internal_error"])
+    package static let internalError = RPCError(
+        code: -32603, message: "Internal error", data: ["reason": .string(Reason.internalError.rawValue)])
 }

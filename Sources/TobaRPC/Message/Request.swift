@@ -1,10 +1,10 @@
 /// One JSON-RPC request or notification, validated against JSON-RPC 2.0's request object.
-public struct Request: Sendable {
-    public let method: String
+package struct Request: Sendable {
+    package let method: String
     /// Named parameters; absent params read as an empty object.
-    public let params: JSONObject
+    package let params: JSONObject
     /// Nil for a notification, which is executed but never answered.
-    public let id: RequestID?
+    package let id: RequestID?
     /// True when the params member was an array (positional): refused by the dispatcher with -32602.
     let positional: Bool
 
@@ -12,21 +12,21 @@ public struct Request: Sendable {
     /// (the request's id when that much was readable, null otherwise).
     static func validate(_ value: JSONValue) -> Result<Request, InvalidRequest> {
         guard case .object(let object) = value else {
-            return .failure(InvalidRequest(id: .null, error: .invalidRequest("not_an_object")))
+            return .failure(InvalidRequest(id: .null, error: .invalidRequest(.notAnObject)))
         }
         var id: RequestID? = nil
         if let rawID = object["id"] {
             guard let valid = RequestID(rawID) else {
-                return .failure(InvalidRequest(id: .null, error: .invalidRequest("invalid_id")))
+                return .failure(InvalidRequest(id: .null, error: .invalidRequest(.invalidID)))
             }
             id = valid
         }
         let answerID = id ?? .null
         guard object["jsonrpc"] == .string("2.0") else {
-            return .failure(InvalidRequest(id: answerID, error: .invalidRequest("invalid_jsonrpc_version")))
+            return .failure(InvalidRequest(id: answerID, error: .invalidRequest(.invalidJSONRPCVersion)))
         }
         guard case .string(let method) = object["method"] else {
-            return .failure(InvalidRequest(id: answerID, error: .invalidRequest("invalid_method")))
+            return .failure(InvalidRequest(id: answerID, error: .invalidRequest(.invalidMethod)))
         }
         switch object["params"] {
         case nil:
@@ -36,7 +36,7 @@ public struct Request: Sendable {
         case .array?:
             return .success(Request(method: method, params: JSONObject(), id: id, positional: true))
         default:
-            return .failure(InvalidRequest(id: answerID, error: .invalidRequest("invalid_params_member")))
+            return .failure(InvalidRequest(id: answerID, error: .invalidRequest(.invalidParamsMember)))
         }
     }
 

@@ -1,5 +1,5 @@
 /// A JSON-RPC request id: a string, a number kept in its exact spelling, or null.
-public enum RequestID: Sendable, Hashable {
+package enum RequestID: Sendable, Hashable {
     case string(String)
     case number(JSONNumber)
     case null
@@ -14,7 +14,7 @@ public enum RequestID: Sendable, Hashable {
         }
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .string(let s): .string(s)
         case .number(let n): .number(n)

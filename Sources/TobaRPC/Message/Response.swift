@@ -1,14 +1,14 @@
 /// A JSON-RPC response: `{"jsonrpc":"2.0","result":…,"id":…}` or `{"jsonrpc":"2.0","error":…,"id":…}`.
-public struct Response: Sendable {
-    public let id: RequestID
-    public let outcome: Result<JSONValue, RPCError>
+package struct Response: Sendable {
+    package let id: RequestID
+    package let outcome: Result<JSONValue, RPCError>
 
-    public init(id: RequestID, outcome: Result<JSONValue, RPCError>) {
+    package init(id: RequestID, outcome: Result<JSONValue, RPCError>) {
         self.id = id
         self.outcome = outcome
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object: JSONObject = ["jsonrpc": "2.0"]
         switch outcome {
         case .success(let result): object["result"] = result

@@ -14,15 +14,15 @@ import Darwin
 /// - A line longer than `maxLineBytes` (not counting its terminator) produces one `.tooLarge`
 ///   as soon as that is certain; its remaining bytes are discarded, never buffered, up to the
 ///   next `\n`, where framing resumes. Memory stays O(`maxLineBytes`) for any input.
-public struct LineFramer: Sendable {
-    public enum Frame: Sendable, Equatable {
+package struct LineFramer: Sendable {
+    package enum Frame: Sendable, Equatable {
         /// A line without its `\n` and without a trailing `\r`.
         case line([UInt8])
         /// One per oversized line.
         case tooLarge
     }
 
-    public let maxLineBytes: Int
+    package let maxLineBytes: Int
     /// `maxLineBytes + 1` without overflowing: a full line may still be followed by its `\r`.
     private let pendingLimit: Int
 
@@ -42,22 +42,22 @@ public struct LineFramer: Sendable {
     var reservedBytes: Int { pending.capacity }
 
     /// A negative limit counts as 0 (every non-blank line is too large).
-    public init(maxLineBytes: Int) {
+    package init(maxLineBytes: Int) {
         self.maxLineBytes = max(0, maxLineBytes)
         pendingLimit = self.maxLineBytes < Int.max ? self.maxLineBytes + 1 : Int.max
     }
 
-    public mutating func push(_ chunk: [UInt8]) -> [Frame] {
+    package mutating func push(_ chunk: [UInt8]) -> [Frame] {
         chunk.withUnsafeBufferPointer { push(bytes: $0) }
     }
 
-    public mutating func push(_ chunk: UnsafeRawBufferPointer) -> [Frame] {
+    package mutating func push(_ chunk: UnsafeRawBufferPointer) -> [Frame] {
         chunk.withMemoryRebound(to: UInt8.self) { push(bytes: $0) }
     }
 
     /// At end of input: a final line without `\n` is framed like any other. The framer is then
     /// empty and can be reused.
-    public mutating func finish() -> [Frame] {
+    package mutating func finish() -> [Frame] {
         defer {
             pending.removeAll()
             mode = .collecting

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -8,18 +10,18 @@ import Foundation
 /// Blocking reads of standard input on one dedicated thread (no `readabilityHandler`, which
 /// misbehaves on Linux). Frames by newline with a size cap and hands each frame to `onFrame` in
 /// order; calls `onEnd` once at end of input or on a read error.
-public final class StdinReader: Sendable {
+package final class StdinReader: Sendable {
     private let fd: Int32
     private let maxLineBytes: Int
 
-    public init(fileDescriptor: Int32 = 0, maxLineBytes: Int) {
+    package init(fileDescriptor: Int32 = 0, maxLineBytes: Int) {
         self.fd = fileDescriptor
         self.maxLineBytes = maxLineBytes
     }
 
     /// Starts the reading thread. `shouldContinue` is checked after every chunk so a shutdown
     /// stops reading at the next chunk boundary.
-    public func start(
+    package func start(
         onFrame: @escaping @Sendable (LineFramer.Frame) -> Void,
         shouldContinue: @escaping @Sendable () -> Bool,
         onEnd: @escaping @Sendable () -> Void

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -7,7 +9,7 @@ import Synchronization
 
 /// The only writer of the protocol's output: each frame is written whole, followed by `\n`,
 /// before the next one starts. Once the reader of the pipe is gone (EPIPE), output is dropped.
-public final class StdoutWriter: Sendable {
+package final class StdoutWriter: Sendable {
     private let fd: Int32
     private let state = Mutex(State())
 
@@ -16,12 +18,12 @@ public final class StdoutWriter: Sendable {
         var framesWritten = 0
     }
 
-    public init(fileDescriptor: Int32 = 1) {
+    package init(fileDescriptor: Int32 = 1) {
         self.fd = fileDescriptor
     }
 
     /// Writes one frame: `bytes` plus a newline. `bytes` must not contain a newline.
-    public func writeFrame(_ bytes: [UInt8]) {
+    package func writeFrame(_ bytes: [UInt8]) {
         // A large frame (a batch's answer) is not copied to append its newline: two writes under
         // the lock are as whole as one.
         let newline: [UInt8] = [UInt8(ascii: "\n")]
@@ -37,17 +39,17 @@ public final class StdoutWriter: Sendable {
         }
     }
 
-    public func write(_ value: JSONValue) {
+    package func write(_ value: JSONValue) {
         writeFrame(JSONWriter.bytes(value))
     }
 
-    public var framesWritten: Int { state.withLock { $0.framesWritten } }
+    package var framesWritten: Int { state.withLock { $0.framesWritten } }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
                     if errno == EAGAIN {

@@ -53,8 +53,6 @@ struct DumpImporter {
     private var objects = 0
 
     private static let elementKeys: Set<String> = ["model", "pk", "fields"]
-    /// The groups `migrate` seeds and the service gives accounts (registration: `trial`).
-    static let serviceGroups = ["admin", "trial", "paid"]
 
     init(_ db: any SQLConnection, dialect: any DumpDialect) throws {
         self.db = db
@@ -112,8 +110,8 @@ struct DumpImporter {
         var summary = DumpImportSummary(objects: objects)
         if held.contains("auth.group") {
             let names = Set(try String.fetchAll(db, sql: #"SELECT "name" FROM "auth_group""#))
-            for group in Self.serviceGroups where !names.contains(group) {
-                summary.warnings.append("the dump has no group `\(group)`, which the service gives accounts: create it before they need it")
+            for group in BuiltinGroup.allCases where !names.contains(group.rawValue) {
+                summary.warnings.append("the dump has no group `\(group.rawValue)`, which the service gives accounts: create it before they need it")
             }
         }
         for model in DumpModels.all where held.contains(model.label) {

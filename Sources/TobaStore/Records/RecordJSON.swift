@@ -5,11 +5,11 @@ import TobaRPC
 /// Turns stored rows into the protocol's records (PROTOCOL.md §5): keys are the column names in
 /// lowerCamelCase, booleans are JSON booleans, timestamps RFC 3339, UUIDs dashed, JSON columns
 /// JSON values; secret columns never leave.
-public enum RecordJSON {
+package enum RecordJSON {
     /// The record of `row`, a row of `table` (any subset of its columns, in the row's order).
     /// - Throws: `StoredValueError` naming the first column whose value cannot be read as its
     ///   kind (PROTOCOL.md §7: the request fails, the process does not).
-    public static func record(_ row: StoredRow, table: String) throws -> JSONValue {
+    package static func record(_ row: StoredRow, table: String) throws -> JSONValue {
         let info = SchemaCatalog.table(table)
         var object = JSONObject()
         for (column, dbValue) in row {
@@ -24,17 +24,17 @@ public enum RecordJSON {
     }
 
     /// Fetches rows and turns each into a record.
-    public static func fetchAll(_ db: any SQLConnection, table: String, sql: String, arguments: SQLArguments = []) throws -> [JSONValue] {
+    package static func fetchAll(_ db: any SQLConnection, table: String, sql: String, arguments: SQLArguments = []) throws -> [JSONValue] {
         try StoredRow.fetchAll(db, sql: sql, arguments: arguments).map { try record($0, table: table) }
     }
 
     /// Fetches at most one row as a record.
-    public static func fetchOne(_ db: any SQLConnection, table: String, sql: String, arguments: SQLArguments = []) throws -> JSONValue? {
+    package static func fetchOne(_ db: any SQLConnection, table: String, sql: String, arguments: SQLArguments = []) throws -> JSONValue? {
         try StoredRow.fetchOne(db, sql: sql, arguments: arguments).map { try record($0, table: table) }
     }
 
     /// Fetches one row of `table` by primary key (column `id` unless told otherwise).
-    public static func fetch(_ db: any SQLConnection, table: String, id: some SQLValueConvertible, key: String = "id") throws -> JSONValue? {
+    package static func fetch(_ db: any SQLConnection, table: String, id: some SQLValueConvertible, key: String = "id") throws -> JSONValue? {
         try fetchOne(db, table: table, sql: "SELECT * FROM \"\(table)\" WHERE \"\(key)\" = ?", arguments: [id])
     }
 
@@ -44,7 +44,7 @@ public enum RecordJSON {
     /// UUIDs with or without dashes. Nil when the value cannot be read as its kind: text in an
     /// integer column, an integer beyond 64 bits (SQLite keeps it as a real), a real with a
     /// fraction, a timestamp, UUID or JSON text that is none, bytes that are no UTF-8.
-    public static func value(_ stored: SQLValue, kind: ColumnKind?) -> JSONValue? {
+    package static func value(_ stored: SQLValue, kind: ColumnKind?) -> JSONValue? {
         if case .null = stored { return .null }
         switch kind {
         case nil:
@@ -88,7 +88,7 @@ public enum RecordJSON {
     }
 
     /// `date_joined` → `dateJoined`, `product_id` → `productId`.
-    public static func camelCase(_ column: String) -> String {
+    package static func camelCase(_ column: String) -> String {
         var out = ""
         var upper = false
         for ch in column {
@@ -106,14 +106,14 @@ public enum RecordJSON {
 }
 
 extension Timestamp: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { databaseText.databaseValue }
+    package var databaseValue: DatabaseValue { databaseText.databaseValue }
 
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Timestamp? {
+    package static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Timestamp? {
         String.fromDatabaseValue(dbValue).flatMap { Timestamp(parsing: $0, stored: true) }
     }
 }
 
 extension JSONValue {
     /// The text stored in a JSON column.
-    public var databaseText: String { JSONWriter.string(self) }
+    package var databaseText: String { JSONWriter.string(self) }
 }

@@ -1,3 +1,5 @@
+import GRDB
+
 /// Migrating a PostgreSQL database: creates the schema in PostgreSQL's own types, or adopts one
 /// that Django made for these apps, then adds the seed rows that are missing. The applied
 /// migrations of app `toba_register` are the schema version, as on SQLite.

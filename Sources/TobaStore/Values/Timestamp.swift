@@ -3,55 +3,55 @@ import Foundation
 /// An instant with microsecond precision (what Django and PostgreSQL keep), in UTC.
 /// Stored as Django stores datetimes on SQLite (`2026-11-25 22:10:49.123456`) and shown as
 /// RFC 3339 (`2026-11-25T22:10:49.123456Z`).
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let microseconds: Int64
+package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let microseconds: Int64
 
-    public init(microseconds: Int64) {
+    package init(microseconds: Int64) {
         self.microseconds = microseconds
     }
 
-    public init(seconds: Int64) {
+    package init(seconds: Int64) {
         self.microseconds = seconds * 1_000_000
     }
 
     /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants RFC 3339 (four-digit
     /// years) can write. Parsing refuses instants outside them and `adding` stops at them, so
     /// every stored timestamp reads back and sorts as text in time order.
-    public static let earliest = Timestamp(microseconds: -62_167_219_200_000_000)
-    public static let latest = Timestamp(microseconds: 253_402_300_799_999_999)
-    public static let representable = earliest...latest
+    package static let earliest = Timestamp(microseconds: -62_167_219_200_000_000)
+    package static let latest = Timestamp(microseconds: 253_402_300_799_999_999)
+    package static let representable = earliest...latest
 
-    public static func now() -> Timestamp {
+    package static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(microseconds: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
     }
 
-    public var seconds: Int64 { microseconds.floorDiv(1_000_000) }
+    package var seconds: Int64 { microseconds.floorDiv(1_000_000) }
 
-    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
+    package static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
 
     /// `seconds` later (earlier when negative), stopping at `earliest` and `latest`: a period,
     /// however long, never overflows nor leaves the writable years (it then ends with the calendar).
-    public func adding(seconds: Int64) -> Timestamp {
+    package func adding(seconds: Int64) -> Timestamp {
         let (delta, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
         let (sum, overflowSum) = microseconds.addingReportingOverflow(delta)
         if overflow || overflowSum { return seconds < 0 ? Self.earliest : Self.latest }
         return Timestamp(microseconds: min(max(sum, Self.earliest.microseconds), Self.latest.microseconds))
     }
 
-    public func adding(days: Int64) -> Timestamp {
+    package func adding(days: Int64) -> Timestamp {
         let (seconds, overflow) = days.multipliedReportingOverflow(by: 86_400)
         return overflow ? (days < 0 ? Self.earliest : Self.latest) : adding(seconds: seconds)
     }
 
     /// `YYYY-MM-DD HH:MM:SS.ffffff`, Django's SQLite storage format.
-    public var databaseText: String { format(separator: " ", zulu: false) }
+    package var databaseText: String { format(separator: " ", zulu: false) }
 
     /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`, the protocol's format.
-    public var rfc3339: String { format(separator: "T", zulu: true) }
+    package var rfc3339: String { format(separator: "T", zulu: true) }
 
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
     private func format(separator: Character, zulu: Bool) -> String {
         let days = microseconds.floorDiv(86_400_000_000)
@@ -76,7 +76,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Fractions beyond microseconds are truncated. `stored` also takes the offsets PostgreSQL
     /// writes (`+00`, `+0530`: hours alone or without a colon), for text other programs stored
     /// (PROTOCOL.md §10); parameters keep RFC 3339's `±HH:MM`.
-    public init?(parsing text: String, stored: Bool = false) {
+    package init?(parsing text: String, stored: Bool = false) {
         let b = Array(text.utf8)
         func digits(_ at: Int, _ count: Int) -> Int64? {
             guard at + count <= b.count else { return nil }

@@ -1,9 +1,9 @@
 /// UUIDs as the protocol shows them (lowercase, dashed) and as Django stores them on SQLite
 /// (32 lowercase hex characters). Byte-level, without Foundation: session ids are read and
 /// written on every authenticated request.
-public enum UUIDText {
+package enum UUIDText {
     /// A new random (version 4) UUID, dashed lowercase.
-    public static func random() -> String {
+    package static func random() -> String {
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
@@ -12,13 +12,13 @@ public enum UUIDText {
 
     /// A dashed UUID (or 32 hex characters), in any case → 32 lowercase hex characters; nil when
     /// `text` is not a UUID.
-    public static func storage(_ text: String) -> String? {
+    package static func storage(_ text: String) -> String? {
         parse(text).map { format($0, dashes: false) }
     }
 
     /// 32 hex characters (Django's SQLite form) or a dashed UUID (PostgreSQL's), in any case →
     /// dashed lowercase; nil when `hex` is neither.
-    public static func dashed(_ hex: String) -> String? {
+    package static func dashed(_ hex: String) -> String? {
         parse(hex).map { format($0, dashes: true) }
     }
 

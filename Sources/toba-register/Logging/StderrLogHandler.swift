@@ -1,10 +1,13 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
 import Logging
 import Synchronization
+import TobaRPC
 
 /// The service's log handler: swift-log's `StreamLogHandler` line format on stderr
 /// (`<time> <level> <label>: key=value … [source] message`), except that everything in a line is
@@ -55,7 +58,7 @@ enum StderrLine {
             bytes.withUnsafeMutableBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
-                    let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                    let n = systemWrite(2, buffer.baseAddress! + offset, buffer.count - offset)
                     if n < 0 {
                         if errno == EINTR { continue }
                         return

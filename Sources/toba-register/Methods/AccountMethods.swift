@@ -74,7 +74,7 @@ enum AccountMethods {
             Bind.open("category.list", decode: { p in try p.page() }, footprint: { _ in Footprint.nothing.readingOnly }) { page, db in
                 try accounts.listCategories(db, page: page)
             },
-            Bind.admin("category.create", sessions, permission: "users.add_category", decode: { p in
+            Bind.admin("category.create", sessions, permission: .usersAddCategory, decode: { p in
                 try p.required("name", as: String.self)
             }) { name, user, db in
                 try accounts.createCategory(db, admin: user, name: name)

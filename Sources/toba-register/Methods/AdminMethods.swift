@@ -11,7 +11,7 @@ enum AdminMethods {
             Bind.authed("auth.hasPerm", sessions, decode: { p in try p.required("permission", as: String.self) }) { permission, user, db in
                 try admin.hasPerm(db, user: user, permission: permission)
             },
-            Bind.admin("admin.user.list", sessions, permission: "users.view_user", decode: { p in
+            Bind.admin("admin.user.list", sessions, permission: .usersViewUser, decode: { p in
                 (filter: Admin.UserFilter(
                     query: try p.optional("query"), isActive: try p.optional("isActive"),
                     isStaff: try p.optional("isStaff"), groupId: try p.optional("groupId")),
@@ -19,12 +19,12 @@ enum AdminMethods {
             }) { input, _, db in
                 try admin.listUsers(db, filter: input.filter, page: input.page)
             },
-            Bind.admin("admin.user.get", sessions, permission: "users.view_user", decode: { p in
+            Bind.admin("admin.user.get", sessions, permission: .usersViewUser, decode: { p in
                 try p.required("userId", as: Int64.self)
             }) { userId, _, db in
                 try admin.getUser(db, userId: userId)
             },
-            Bind.admin("admin.user.update", sessions, permission: "users.change_user", decode: { p in
+            Bind.admin("admin.user.update", sessions, permission: .usersChangeUser, decode: { p in
                 (userId: try p.required("userId", as: Int64.self),
                  change: Admin.UserChange(
                     isActive: try p.optional("isActive"), isStaff: try p.optional("isStaff"),
@@ -33,39 +33,39 @@ enum AdminMethods {
             }) { input, user, db in
                 try admin.updateUser(db, admin: user, userId: input.userId, change: input.change)
             },
-            Bind.admin("group.list", sessions, permission: "auth.view_group", decode: { p in try p.page() }) { page, _, db in
+            Bind.admin("group.list", sessions, permission: .authViewGroup, decode: { p in try p.page() }) { page, _, db in
                 try admin.listGroups(db, page: page)
             },
-            Bind.admin("group.create", sessions, permission: "auth.add_group", decode: { p in
+            Bind.admin("group.create", sessions, permission: .authAddGroup, decode: { p in
                 (name: try p.required("name", as: String.self), permissionIds: try p.optional("permissionIds", as: [Int64].self))
             }) { input, user, db in
                 try admin.createGroup(db, admin: user, name: input.name, permissionIds: input.permissionIds)
             },
-            Bind.admin("group.update", sessions, permission: "auth.change_group", decode: { p in
+            Bind.admin("group.update", sessions, permission: .authChangeGroup, decode: { p in
                 (groupId: try p.required("groupId", as: Int64.self), name: try p.optional("name", as: String.self),
                  permissionIds: try p.optional("permissionIds", as: [Int64].self))
             }) { input, user, db in
                 try admin.updateGroup(db, admin: user, groupId: input.groupId, name: input.name, permissionIds: input.permissionIds)
             },
-            Bind.admin("permission.list", sessions, permission: "auth.view_permission", decode: { p in
+            Bind.admin("permission.list", sessions, permission: .authViewPermission, decode: { p in
                 (appLabel: try p.optional("appLabel", as: String.self), page: try p.page())
             }) { input, _, db in
                 try admin.listPermissions(db, appLabel: input.appLabel, page: input.page)
             },
-            Bind.admin("admin.log.list", sessions, permission: "admin.view_logentry", decode: { p in
+            Bind.admin("admin.log.list", sessions, permission: .adminViewLogentry, decode: { p in
                 (userId: try p.optional("userId", as: Int64.self), page: try p.page())
             }) { input, _, db in
                 try admin.listLog(db, userId: input.userId, page: input.page)
             },
-            Bind.admin("site.list", sessions, permission: "sites.view_site", decode: { p in try p.page() }) { page, _, db in
+            Bind.admin("site.list", sessions, permission: .sitesViewSite, decode: { p in try p.page() }) { page, _, db in
                 try admin.listSites(db, page: page)
             },
-            Bind.admin("site.create", sessions, permission: "sites.add_site", decode: { p in
+            Bind.admin("site.create", sessions, permission: .sitesAddSite, decode: { p in
                 (domain: try p.required("domain", as: String.self), name: try p.required("name", as: String.self))
             }) { input, user, db in
                 try admin.createSite(db, admin: user, domain: input.domain, name: input.name)
             },
-            Bind.admin("site.update", sessions, permission: "sites.change_site", decode: { p in
+            Bind.admin("site.update", sessions, permission: .sitesChangeSite, decode: { p in
                 (siteId: try p.required("siteId", as: Int64.self), domain: try p.optional("domain", as: String.self),
                  name: try p.optional("name", as: String.self))
             }) { input, user, db in

@@ -39,7 +39,7 @@ enum Bind {
 
     /// An admin method: the caller must be an active staff user holding `permission`.
     static func admin<Input: Sendable>(
-        _ name: String, _ sessions: Sessions, permission: String,
+        _ name: String, _ sessions: Sessions, permission: Permission,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         apply: @escaping @Sendable (Input, AuthUser, any SQLConnection) throws -> JSONValue
     ) -> Method<any SQLConnection> {
@@ -94,7 +94,7 @@ extension Params {
     /// `text` read as an instant; `type` (naming `field`) when it is no RFC 3339 timestamp.
     private static func instant(_ text: String, field: String) throws -> Timestamp {
         guard let instant = Timestamp(parsing: text) else {
-            throw RPCError.invalidParams("type", field: field, detail: "expected an RFC 3339 timestamp")
+            throw RPCError.invalidParams(.type, field: field, detail: "expected an RFC 3339 timestamp")
         }
         return instant
     }

@@ -12,26 +12,26 @@ enum CommerceMethods {
 
     static func storeMethods(_ store: Store, _ sessions: Sessions) -> [Method<any SQLConnection>] {
         [
-            publicList("product.list", sessions, permission: "store.view_product", decode: { _ in () }) { _, all, page, db in
+            publicList("product.list", sessions, permission: .storeViewProduct, decode: { _ in () }) { _, all, page, db in
                 try store.listProducts(db, includeInactive: all, page: page)
             },
-            Bind.admin("product.create", sessions, permission: "store.add_product", decode: { p in
+            Bind.admin("product.create", sessions, permission: .storeAddProduct, decode: { p in
                 try productInput(&p, requireName: true)
             }) { input, admin, db in try store.createProduct(db, admin: admin, input) },
-            Bind.admin("product.update", sessions, permission: "store.change_product", decode: { p in
+            Bind.admin("product.update", sessions, permission: .storeChangeProduct, decode: { p in
                 (id: try p.required("productId", as: Int64.self), input: try productInput(&p, requireName: false))
             }) { input, admin, db in try store.updateProduct(db, admin: admin, productId: input.id, input.input) },
-            publicList("plan.list", sessions, permission: "subscriptions.view_plan", decode: { p in
+            publicList("plan.list", sessions, permission: .subscriptionsViewPlan, decode: { p in
                 try p.optional("productId", as: Int64.self)
             }) { productId, all, page, db in
                 try store.listPlans(db, productId: productId, includeInactive: all, page: page)
             },
-            Bind.admin("plan.create", sessions, permission: "subscriptions.add_plan", decode: { p in
+            Bind.admin("plan.create", sessions, permission: .subscriptionsAddPlan, decode: { p in
                 Store.PlanInput(
                     productId: try p.required("productId"), name: try p.required("name"), description: try p.optional("description"),
                     price: try p.required("price"), periodDays: try p.required("periodDays"), extraData: try p.patch("extraData"))
             }) { input, admin, db in try store.createPlan(db, admin: admin, input) },
-            Bind.admin("plan.update", sessions, permission: "subscriptions.change_plan", decode: { p in
+            Bind.admin("plan.update", sessions, permission: .subscriptionsChangePlan, decode: { p in
                 (id: try p.required("planId", as: Int64.self),
                  input: Store.PlanInput(
                     productId: try p.optional("productId"), name: try p.optional("name"), description: try p.optional("description"),
@@ -45,7 +45,7 @@ enum CommerceMethods {
             Bind.authed("subscription.get", sessions, decode: { p in try p.optional("productId", as: Int64.self) }) { productId, user, db in
                 try subscriptions.mine(db, user: user, productId: productId)
             },
-            Bind.admin("subscription.renew", sessions, permission: "subscriptions.change_subscription", decode: { p in
+            Bind.admin("subscription.renew", sessions, permission: .subscriptionsChangeSubscription, decode: { p in
                 (userId: try p.required("userId", as: Int64.self), planId: try p.required("planId", as: Int64.self),
                  pricePaid: try p.optional("pricePaid", as: Int64.self), key: try p.optional("idempotencyKey", as: String.self))
             }) { input, admin, db in
@@ -82,7 +82,7 @@ enum CommerceMethods {
             Bind.authed("payment.get", sessions, decode: { p in try p.required("paymentId", as: String.self) }) { id, user, db in
                 try payments.get(db, user: user, paymentId: id)
             },
-            Bind.admin("payment.delete", sessions, permission: "payments.delete_product", decode: { p in
+            Bind.admin("payment.delete", sessions, permission: .paymentsDeleteProduct, decode: { p in
                 try p.required("paymentId", as: String.self)
             }) { id, admin, db in try payments.delete(db, admin: admin, paymentId: id) },
         ]
@@ -91,7 +91,7 @@ enum CommerceMethods {
     /// A public list that an admin may widen: `includeInactive: true` needs `token` of an admin
     /// holding `permission` (Forbidden otherwise; no token: `invalid_token`). A token given is always checked.
     static func publicList<Input: Sendable>(
-        _ name: String, _ sessions: Sessions, permission: String,
+        _ name: String, _ sessions: Sessions, permission: Permission,
         decode: @escaping @Sendable (inout Params) throws -> Input,
         apply: @escaping @Sendable (Input, Bool, PageRequest, any SQLConnection) throws -> JSONValue
     ) -> Method<any SQLConnection> {
@@ -120,7 +120,11 @@ enum CommerceMethods {
         do {
             return try MidtransNotification(body: body)
         } catch {
-            throw RPCError.invalidParams(error.reason, field: "notification.\(error.field)")
+            let reason: RPCError.Reason = switch error.problem {
+            case .missing: .missing
+            case .notTextOrNumber: .type
+            }
+            throw RPCError.invalidParams(reason, field: "notification.\(error.field)")
         }
     }
 

@@ -16,7 +16,7 @@ enum ContentMethods {
                 try feedback.submit(db, user: user, submission)
             },
             // `page` filters by the page of the site; pagination is `limit`/`cursor`.
-            Bind.admin("feedback.list", sessions, permission: "feedback.view_feedback", decode: { p in
+            Bind.admin("feedback.list", sessions, permission: .feedbackViewFeedback, decode: { p in
                 (type: try p.optional("type", as: String.self), page: try p.optional("page", as: String.self), paging: try p.page())
             }) { input, _, db in
                 try feedback.list(db, type: input.type, page: input.page, page: input.paging)
@@ -24,24 +24,24 @@ enum ContentMethods {
             Bind.open("landing.list", decode: { p in try p.page() }, footprint: { _ in Footprint.nothing.readingOnly }) { page, db in
                 try landing.list(db, page: page)
             },
-            Bind.admin("landing.slide.create", sessions, permission: "landing.add_swiperslide", decode: { p in
+            Bind.admin("landing.slide.create", sessions, permission: .landingAddSwiperslide, decode: { p in
                 let change = try slideChange(&p)
-                guard change.texts["title"] != nil else { throw RPCError.invalidParams("missing", field: "title") }
+                guard change.texts["title"] != nil else { throw RPCError.invalidParams(.missing, field: "title") }
                 return change
             }) { change, admin, db in
                 try landing.createSlide(db, admin: admin, change)
             },
-            Bind.admin("landing.slide.update", sessions, permission: "landing.change_swiperslide", decode: { p in
+            Bind.admin("landing.slide.update", sessions, permission: .landingChangeSwiperslide, decode: { p in
                 (slideId: try p.required("slideId", as: String.self), change: try slideChange(&p))
             }) { input, admin, db in
                 try landing.updateSlide(db, admin: admin, slideId: input.slideId, input.change)
             },
-            Bind.admin("landing.slide.delete", sessions, permission: "landing.delete_swiperslide", decode: { p in
+            Bind.admin("landing.slide.delete", sessions, permission: .landingDeleteSwiperslide, decode: { p in
                 try p.required("slideId", as: String.self)
             }) { slideId, admin, db in
                 try landing.deleteSlide(db, admin: admin, slideId: slideId)
             },
-            Bind.admin("landing.arrange", sessions, permission: "landing.change_swiper", decode: { p in
+            Bind.admin("landing.arrange", sessions, permission: .landingChangeSwiper, decode: { p in
                 try placements(try p.required("slides", as: [JSONValue].self))
             }) { placements, admin, db in
                 try landing.arrange(db, admin: admin, placements)
@@ -55,7 +55,7 @@ enum ContentMethods {
         for name in Landing.SlideChange.textParameters {
             switch try p.patch(name, as: String.self) {
             case .absent: break
-            case .null: throw RPCError.invalidParams("type", field: name, detail: "expected string")
+            case .null: throw RPCError.invalidParams(.type, field: name, detail: "expected string")
             case .value(let text): change.texts[name] = text
             }
         }
@@ -72,7 +72,7 @@ enum ContentMethods {
     static func placements(_ items: [JSONValue]) throws -> [Landing.Placement] {
         try items.enumerated().map { index, item in
             guard case .object(let object) = item else {
-                throw RPCError.invalidParams("type", field: "slides[\(index)]", detail: "expected an object")
+                throw RPCError.invalidParams(.type, field: "slides[\(index)]", detail: "expected an object")
             }
             var entry = Params(object)
             do {

@@ -26,7 +26,7 @@ enum DeviceMethods {
             }) { input, user, db in
                 try devices.unregister(db, user: user, kind: input.kind, registrationId: input.registrationId)
             },
-            Bind.admin("device.targets", sessions, permission: "push_notifications.view_gcmdevice", decode: { p in
+            Bind.admin("device.targets", sessions, permission: .pushNotificationsViewGcmdevice, decode: { p in
                 (userId: try p.required("userId", as: Int64.self), page: try p.page())
             }) { input, _, db in
                 try devices.targets(db, userId: input.userId, page: input.page)
@@ -39,7 +39,7 @@ enum DeviceMethods {
         let value: JSONValue? = try p.optional("deviceId")
         switch value {
         case nil, .string?, .number?: return value
-        default: throw RPCError.invalidParams("type", field: "deviceId", detail: "expected string or integer")
+        default: throw RPCError.invalidParams(.type, field: "deviceId", detail: "expected string or integer")
         }
     }
 }

@@ -10,7 +10,7 @@ enum ErrorMapping {
         case let error as RPCError:
             return error
         case let error as DomainError:
-            var data: JSONObject = ["reason": .string(error.reason)]
+            var data: JSONObject = ["reason": .string(error.reason.rawValue)]
             for (key, value) in error.details { data[key] = value }
             let (code, message) = codeAndMessage(error.kind)
             return RPCError(code: code, message: message, data: data)
@@ -20,12 +20,12 @@ enum ErrorMapping {
             logger.error("unreadable stored value", metadata: [
                 "table": "\(error.table ?? "-")", "column": "\(error.column)", "expected": "\(error.expected)",
             ])
-            return rpcError(for: DomainError.storage("storage_error"), logger: logger)
+            return rpcError(for: DomainError.storage(.storageError), logger: logger)
         case let failure as StorageFailure:
             // Made (and logged, with SQLite's codes) by the ordered writer.
-            return rpcError(for: DomainError.storage(failure.reason, retryAfterSeconds: failure.retryAfterSeconds), logger: logger)
+            return rpcError(for: storageError(failure), logger: logger)
         case let error where StorageFailure.classify(error) != nil:
-            return rpcError(for: storageError(StorageFailure.classify(error)!, logger: logger), logger: logger)
+            return rpcError(for: loggedStorageError(StorageFailure.classify(error)!, logger: logger), logger: logger)
         default:
             // The caller gets no detail (no SQL, paths or traces); the log keeps the type and text.
             logger.error("internal error", metadata: ["type": "\(type(of: error))", "error": "\(error)"])
@@ -35,9 +35,20 @@ enum ErrorMapping {
 
     /// 1008 for a storage error raised outside the writer (a read before the request's turn),
     /// logged here with the engine's codes and message, never the statement's arguments.
-    private static func storageError(_ failure: StorageFailure, logger: Logger) -> DomainError {
+    private static func loggedStorageError(_ failure: StorageFailure, logger: Logger) -> DomainError {
         logger.error("storage failure", metadata: failure.logMetadata.merging(["reason": "\(failure.reason)"]) { $1 })
-        return DomainError.storage(failure.reason, retryAfterSeconds: failure.retryAfterSeconds)
+        return storageError(failure)
+    }
+
+    /// 1008, with the reason of the failure's kind.
+    private static func storageError(_ failure: StorageFailure) -> DomainError {
+        let reason: DomainError.Reason = switch failure.kind {
+        case .busy: .storageBusy
+        case .full: .storageFull
+        case .unavailable: .storageUnavailable
+        case .failing: .storageError
+        }
+        return DomainError.storage(reason, retryAfterSeconds: failure.retryAfterSeconds)
     }
 
     static func codeAndMessage(_ kind: DomainError.Kind) -> (Int, String) {

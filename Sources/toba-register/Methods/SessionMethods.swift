@@ -42,7 +42,7 @@ enum SessionMethods {
                 let data: JSONValue = try p.required("data")
                 switch data {
                 case .string, .object, .array: break
-                default: throw RPCError.invalidParams("type", field: "data", detail: "expected a string, an object or an array")
+                default: throw RPCError.invalidParams(.type, field: "data", detail: "expected a string, an object or an array")
                 }
                 return (key: try p.optional("sessionKey", as: String.self), data: data, expires: try p.optionalTimestamp("expireDate"))
             }, footprint: { input in .keys(input.key.map(Footprints.webSession) ?? Footprints.newWebSession) }) { input, db in

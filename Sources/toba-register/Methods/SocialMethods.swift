@@ -8,14 +8,14 @@ enum SocialMethods {
         let social = services.social
         let sessions = services.sessions
         return [
-            Bind.admin("socialapp.create", sessions, permission: "socialaccount.add_socialapp", decode: { p in
+            Bind.admin("socialapp.create", sessions, permission: .socialaccountAddSocialapp, decode: { p in
                 SocialAccounts.NewApp(
                     provider: try p.required("provider"), name: try p.required("name"), clientId: try p.required("clientId"),
                     secret: try p.required("secret"), key: try p.optional("key"), siteIds: try p.optional("siteIds"))
             }) { app, admin, db in
                 try social.createApp(db, admin: admin, app)
             },
-            Bind.admin("socialapp.list", sessions, permission: "socialaccount.view_socialapp", decode: { p in try p.page() }) { page, _, db in
+            Bind.admin("socialapp.list", sessions, permission: .socialaccountViewSocialapp, decode: { p in try p.page() }) { page, _, db in
                 try social.listApps(db, page: page)
             },
             // No token: the parent calls this once it finished the provider's OAuth flow.

@@ -8,7 +8,7 @@ enum VoucherMethods {
         let sessions = services.sessions
         let vouchers = services.vouchers
         return [
-            Bind.admin("voucher.create", sessions, permission: "vouchers.add_invitation", decode: { p in
+            Bind.admin("voucher.create", sessions, permission: .vouchersAddInvitation, decode: { p in
                 Vouchers.Input(
                     code: try p.required("code"), name: try p.required("name"),
                     validFrom: try p.timestamp("validFrom"), validTo: try p.timestamp("validTo"),
@@ -16,7 +16,7 @@ enum VoucherMethods {
                     userId: try p.optional("userId", as: Int64.self).map(Patch.value) ?? .absent,
                     isActive: try p.optional("isActive"))
             }) { input, admin, db in try vouchers.create(db, admin: admin, input) },
-            Bind.admin("voucher.update", sessions, permission: "vouchers.change_invitation", decode: { p in
+            Bind.admin("voucher.update", sessions, permission: .vouchersChangeInvitation, decode: { p in
                 (id: try p.required("voucherId", as: Int64.self),
                  input: Vouchers.Input(
                     code: try p.optional("code"), name: try p.optional("name"),
@@ -24,10 +24,10 @@ enum VoucherMethods {
                     bound: try p.optional("bound"), usage: try p.optional("usage"),
                     userId: try p.patch("userId"), isActive: try p.optional("isActive")))
             }) { input, admin, db in try vouchers.update(db, admin: admin, voucherId: input.id, input.input) },
-            Bind.admin("voucher.list", sessions, permission: "vouchers.view_invitation", decode: { p in
+            Bind.admin("voucher.list", sessions, permission: .vouchersViewInvitation, decode: { p in
                 (isActive: try p.optional("isActive", as: Bool.self), page: try p.page())
             }) { input, _, db in try vouchers.list(db, isActive: input.isActive, page: input.page) },
-            Bind.admin("voucher.claims", sessions, permission: "vouchers.view_invitationclaimed", decode: { p in
+            Bind.admin("voucher.claims", sessions, permission: .vouchersViewInvitationclaimed, decode: { p in
                 (id: try p.required("voucherId", as: Int64.self), page: try p.page())
             }) { input, _, db in try vouchers.claims(db, voucherId: input.id, page: input.page) },
             Bind.open("voucher.get", decode: { p in try p.required("code", as: String.self) }, footprint: { _ in Footprint.nothing.readingOnly }) { code, db in

@@ -3,5 +3,5 @@ import TobaStore
 
 /// The storage layer's ordered writer is the pipeline's executor; the two meet only here.
 extension OrderedWriter: OrderedExecutor where Answer == Outcome {
-    public typealias Context = any SQLConnection
+    typealias Context = any SQLConnection
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import TobaDomain
 import TobaRPC
 import TobaStore

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a PostgreSQL database is: `postgres://user[:password]@host[:port]/dbname[?sslmode=…]`
 /// (or `postgresql://`), the password also from `PGPASSWORD`. Its description never shows the
 /// password: it is what logs, messages and `system.health` show.

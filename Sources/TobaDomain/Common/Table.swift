@@ -1,0 +1,28 @@
+/// The tables the domains name outside SQL text (to `RecordJSON`, `Page`, `ColumnValues`, the
+/// schema catalogue), each as its name in lowerCamelCase. SQL text names its tables itself.
+enum Table {
+    static let accountEmailaddress = "account_emailaddress"
+    static let authGroup = "auth_group"
+    static let authGroupPermissions = "auth_group_permissions"
+    static let authPermission = "auth_permission"
+    static let djangoAdminLog = "django_admin_log"
+    static let djangoSite = "django_site"
+    static let feedbackFeedback = "feedback_feedback"
+    static let landingSwiper = "landing_swiper"
+    static let landingSwiperslide = "landing_swiperslide"
+    static let paymentsProduct = "payments_product"
+    static let restFrameworkSsoSessiontoken = "rest_framework_sso_sessiontoken"
+    static let socialaccountSocialaccount = "socialaccount_socialaccount"
+    static let socialaccountSocialapp = "socialaccount_socialapp"
+    static let storeProduct = "store_product"
+    static let subscriptionsHistory = "subscriptions_history"
+    static let subscriptionsPlan = "subscriptions_plan"
+    static let subscriptionsSubscription = "subscriptions_subscription"
+    static let usersCategory = "users_category"
+    static let usersUser = "users_user"
+    static let usersUserGroups = "users_user_groups"
+    static let usersUserProfile = "users_user_profile"
+    static let usersUserUserPermissions = "users_user_user_permissions"
+    static let vouchersInvitation = "vouchers_invitation"
+    static let vouchersInvitationClaimed = "vouchers_invitation_claimed"
+}
