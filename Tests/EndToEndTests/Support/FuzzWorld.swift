@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import TobaRPC
 
-/// A sidecar on a database file with an admin, a user and one of every object a method may
+/// A sidecar on a database (a SQLite file, or a PostgreSQL database on that pass) with an admin, a user and one of every object a method may
 /// name, so that fuzzed calls reach past "not found" into the rules. Objects that a fuzzed call
 /// may delete (or a user it may lock out) are made again by `refresh`.
 final class FuzzWorld {
@@ -12,7 +12,8 @@ final class FuzzWorld {
     static let config = #"{"passwords": {"iterations": 1000}, "payments": {"serverKey": "\#(serverKey)"}, "subscriptions": {"sweepIntervalSeconds": 86400}}"#
 
     let sidecar: Sidecar
-    let database: URL
+    /// The sidecar's database: a SQLite file's path or a PostgreSQL URL.
+    let location: String
     var admin: JSONValue
     var adminId: JSONValue = 0
     var adminPasswordHash = ""
@@ -31,10 +32,10 @@ final class FuzzWorld {
 
     init() throws {
         (sidecar, admin) = try Sidecar.withAdmin(config: Self.config)
-        database = sidecar.directory.appendingPathComponent("toba.sqlite")
+        location = sidecar.databaseLocation ?? sidecar.directory.appendingPathComponent("toba.sqlite").path
         try sidecar.setClock(Self.base)
         adminId = try sidecar.result("auth.verify", ["token": admin])["userId"] ?? 0
-        adminPasswordHash = try SidecarDatabase.passwordHash(database, email: "admin@example.com") ?? ""
+        adminPasswordHash = try TestBackend.texts(location, "SELECT password FROM users_user WHERE email = 'admin@example.com'").first ?? ""
         try newUser()
         ids["categoryId"] = try sidecar.result("category.create", ["token": admin, "name": "Fuzz category"])["category"]?["id"]
         ids["productId"] = try sidecar.result("product.create", ["token": admin, "name": "Fuzz product"])["product"]?["id"]
@@ -102,11 +103,7 @@ final class FuzzWorld {
             // A fuzzed call may have deactivated or demoted the admin (as a user made superuser;
             // a superuser who is not staff fails the admin rule),
             // or wiped its password (a social login through an address it added): undo that.
-            try SidecarDatabase.write(database) { db in
-                try db.execute(sql: """
-                    UPDATE users_user SET is_active = 1, is_staff = 1, is_superuser = 1, password = ? WHERE email = 'admin@example.com'
-                    """, arguments: [adminPasswordHash])
-            }
+            try restoreAdmin()
             admin = try sidecar.result("auth.login", ["email": "admin@example.com", "password": "admin passphrase 1"])["token"] ?? .null
         }
         if try sidecar.call("auth.verify", ["token": user])["result"] == nil {
@@ -117,6 +114,23 @@ final class FuzzWorld {
             }
         }
         try reseed()
+    }
+
+    /// The admin active, staff and superuser again, with its first password, written behind the
+    /// sidecar's back (the protocol cannot undo what a fuzzed call did to the only admin).
+    private func restoreAdmin() throws {
+        if location.hasPrefix("postgres") {
+            let hash = adminPasswordHash.replacingOccurrences(of: "'", with: "''")
+            try TestBackend.psql(location, """
+                UPDATE users_user SET is_active = TRUE, is_staff = TRUE, is_superuser = TRUE, password = '\(hash)' WHERE email = 'admin@example.com'
+                """)
+        } else {
+            try SidecarDatabase.write(URL(fileURLWithPath: location)) { db in
+                try db.execute(sql: """
+                    UPDATE users_user SET is_active = 1, is_staff = 1, is_superuser = 1, password = ? WHERE email = 'admin@example.com'
+                    """, arguments: [adminPasswordHash])
+            }
+        }
     }
 
     /// A plausible value for `param` of `method`: a stored object's id, a known code or key, or
@@ -206,37 +220,4 @@ final class FuzzWorld {
         body["fraud_status"] = ["accept", "deny", .null].randomElement(using: &rng)!
         return .object(body)
     }
-}
-
-/// What a database file holds, as a digest, read through a separate read-only connection
-/// while the sidecar runs (WAL). `dataVersion` moves whenever another connection committed.
-final class FuzzFingerprint {
-    private let queue: DatabaseQueue
-
-    init(file: URL) throws {
-        var config = Configuration()
-        config.readonly = true
-        queue = try DatabaseQueue(path: file.path, configuration: config)
-    }
-
-    func dataVersion() throws -> Int {
-        try queue.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
-    }
-
-    func digest() throws -> Int {
-        try queue.read { db in
-            var hasher = Hasher()
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            for table in tables {
-                hasher.combine(table)
-                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \"\(table)\"")
-                while let row = try rows.next() {
-                    for value in row.databaseValues { hasher.combine(value) }
-                }
-            }
-            return hasher.finalize()
-        }
-    }
-
-    func close() throws { try queue.close() }
 }
