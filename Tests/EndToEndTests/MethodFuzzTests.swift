@@ -21,7 +21,7 @@ import TobaRPC
     static let allowedCodes: Set<Int64> = [-32600, -32601, -32602, 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007]
 
     /// Clocks of the passes: the full pass at an ordinary instant, short ones at the calendar's ends.
-    static let extremeClocks = ["9999-12-31T00:00:00Z", "0000-01-01T00:00:01Z"]
+    static let extremeClocks = ["9999-12-31T00:00:00Z", "0001-01-01T00:00:01Z"]
 
     /// Three minutes for the default single pass, two more for each extra `TOBA_FUZZ_PASSES`.
     static let minutes = 1 + 2 * Int64(max(1, ProcessInfo.processInfo.environment["TOBA_FUZZ_PASSES"].flatMap { Int($0) } ?? 1))

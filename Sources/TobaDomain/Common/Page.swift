@@ -55,7 +55,9 @@ package enum Page {
         var sql = "SELECT * FROM \"\(table)\" WHERE (\(condition))"
         var args = arguments
         if let cursor = page.cursor {
-            guard let (sortValue, keyValue) = decode(cursor) else {
+            guard let (sortValue, keyValue) = decode(cursor),
+                  fits(sortValue, SchemaCatalog.tables[table]?[column: column]),
+                  fits(keyValue, SchemaCatalog.tables[table]?[column: key]) else {
                 throw DomainError(.invalidCursor, field: "cursor")
             }
             let (after, keyAfter) = (order.isDescending ? "<" : ">", order.isKeyDescending ? "<" : ">")
@@ -89,6 +91,22 @@ package enum Page {
               let a = databaseValue(parts[0]), let b = databaseValue(parts[1])
         else { return nil }
         return (a, b)
+    }
+
+    /// Whether a cursor's value is one `column` can hold: a forged cursor must be refused as
+    /// `invalid_cursor`, not compared with a column of another type (which PostgreSQL refuses
+    /// as an error of the whole statement).
+    static func fits(_ value: SQLValue, _ column: ColumnInfo?) -> Bool {
+        guard let column else { return false }
+        switch (column.kind, value) {
+        case (_, .null): return column.nullable
+        case (.integer, .integer): return true
+        case (.bool, .integer(let flag)): return flag == 0 || flag == 1
+        case (.text, .text): return true
+        case (.timestamp, .text(let text)): return Timestamp(parsing: text, stored: true) != nil
+        case (.uuid, .text(let text)): return UUIDText.storage(text) != nil
+        default: return false
+        }
     }
 
     private static func jsonValue(_ value: SQLValue) -> JSONValue {

@@ -17,6 +17,7 @@ package struct Params: Sendable {
         guard let value = T(param: raw) else {
             throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
+        try Self.refuseNullCharacters(raw, field: name)
         return value
     }
 
@@ -27,6 +28,7 @@ package struct Params: Sendable {
         guard let value = T(param: raw) else {
             throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
+        try Self.refuseNullCharacters(raw, field: name)
         return value
     }
 
@@ -38,7 +40,26 @@ package struct Params: Sendable {
         guard let value = T(param: raw) else {
             throw RPCError.invalidParams(.type, field: name, detail: "expected \(T.paramTypeName)")
         }
+        try Self.refuseNullCharacters(raw, field: name)
         return .value(value)
+    }
+
+    /// U+0000 in a string, or in a string or key inside a JSON value: PostgreSQL's text cannot hold
+    /// it and Django refuses it (`ProhibitNullCharactersValidator`), so no engine ever gets it.
+    static func refuseNullCharacters(_ value: JSONValue, field: String) throws(RPCError) {
+        switch value {
+        case .string(let text):
+            if text.utf8.contains(0) { throw RPCError.invalidParams(.nullCharacter, field: field) }
+        case .array(let items):
+            for item in items { try refuseNullCharacters(item, field: field) }
+        case .object(let object):
+            for key in object.keys {
+                if key.utf8.contains(0) { throw RPCError.invalidParams(.nullCharacter, field: field) }
+                if let item = object[key] { try refuseNullCharacters(item, field: field) }
+            }
+        case .number, .bool, .null:
+            break
+        }
     }
 
     /// Refuses parameters nobody read.

@@ -20,6 +20,7 @@ extension RPCError {
         case missing
         case unknown
         case type
+        case nullCharacter = "null_character"
         // -32603 Internal error
         case internalError = "internal_error"
 

@@ -14,10 +14,12 @@ package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertibl
         self.microseconds = seconds * 1_000_000
     }
 
-    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants RFC 3339 (four-digit
-    /// years) can write. Parsing refuses instants outside them and `adding` stops at them, so
-    /// every stored timestamp reads back and sorts as text in time order.
-    package static let earliest = Timestamp(microseconds: -62_167_219_200_000_000)
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the instants every reader of the
+    /// database holds — RFC 3339's four-digit years, Python's `datetime` (year 1 to 9999, so
+    /// Django) and PostgreSQL (which has no year 0). Parsing refuses instants outside them and
+    /// `adding` stops at them, so every stored timestamp reads back, on either engine and in
+    /// Django, and sorts as text in time order.
+    package static let earliest = Timestamp(microseconds: -62_135_596_800_000_000)
     package static let latest = Timestamp(microseconds: 253_402_300_799_999_999)
     package static let representable = earliest...latest
 
@@ -141,7 +143,7 @@ package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertibl
         guard i == b.count else { return nil }
         let days = Self.days(fromCivil: year, month, day)
         let secs = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
-        // An offset can carry 0000-01-01 or 9999-12-31 out of the four-digit years.
+        // An offset can carry 0001-01-01 or 9999-12-31 out of the representable instants.
         guard Self.representable.contains(Timestamp(microseconds: secs * 1_000_000 + fraction)) else { return nil }
         self.microseconds = secs * 1_000_000 + fraction
     }

@@ -50,7 +50,7 @@ enum SystemMethods {
                 Method("system.clock.advance", decode: { p throws -> Double in try p.required("seconds") }) { seconds, _ in
                     let target = Double(services.clock.now().microseconds) + (seconds * 1_000_000).rounded()
                     guard Double(clockRange.lowerBound) <= target, target <= Double(clockRange.upperBound) else {
-                        throw RPCError.invalidParams(.type, field: "seconds", detail: "the clock must stay within the years 0000-9999")
+                        throw RPCError.invalidParams(.type, field: "seconds", detail: "the clock must stay within the years 0001-9999")
                     }
                     return ["now": .string(services.clock.advance(seconds: seconds).rfc3339)]
                 },

@@ -80,7 +80,7 @@ final class FuzzWorld {
         _ = try sidecar.result("plan.update", ["token": admin, "planId": ids["planId"] ?? 0, "productId": ids["productId"] ?? 0])
         _ = try sidecar.call("voucher.update", [
             "token": admin, "voucherId": ids["voucherId"] ?? 0, "code": .string(voucherCode), "isActive": true, "bound": false,
-            "validFrom": "0000-01-01T00:00:00Z", "validTo": "9999-12-31T23:59:59Z",
+            "validFrom": "0001-01-01T00:00:00Z", "validTo": "9999-12-31T23:59:59Z",
         ])
         ids["slideId"] = try sidecar.result("landing.slide.create", ["token": admin, "title": "Fuzz slide"])["slide"]?["id"]
         _ = try sidecar.result("landing.arrange", ["token": admin, "slides": [["slideId": ids["slideId"] ?? .null]]])

@@ -5,8 +5,8 @@ import PostgresNIO
 /// trip (parse, bind, execute pipelined by PostgresNIO), waited for on the calling thread, which
 /// is the ordered writer's or a command's, never one of NIO's event loops.
 ///
-/// Every argument is sent as text of no declared type, so the server reads it as the type its
-/// place in the statement calls for (`1` for a boolean, `2026-12-01 10:00:00` for a timestamp
+/// Every argument (but an integer beyond 32 bits, sent as `bigint`) is sent as text of no
+/// declared type, so the server reads it as the type its place in the statement calls for (`1` for a boolean, `2026-12-01 10:00:00` for a timestamp
 /// with time zone, 32 hex digits for a uuid), exactly as SQLite takes the same values; the
 /// session's time zone is UTC.
 ///
@@ -104,7 +104,13 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
         for value in arguments.values {
             switch value {
             case .null: bindings.appendNull()
-            case .integer(let number): bindings.append(UntypedText(String(number)))
+            case .integer(let number) where Int64(Int32.min)...Int64(Int32.max) ~= number:
+                bindings.append(UntypedText(String(number)))
+            case .integer(let number):
+                // Beyond `integer` (the ids' type): sent as a `bigint`, so comparing it with an
+                // `integer` column finds nothing, as on SQLite, instead of failing the statement
+                // as an out-of-range `integer` would.
+                bindings.append(number)
             case .real(let number): bindings.append(UntypedText(number.isFinite ? "\(number)" : (number.isNaN ? "NaN" : number > 0 ? "Infinity" : "-Infinity")))
             case .text(let text): bindings.append(UntypedText(text))
             case .blob(let bytes): bindings.append(Bytes(bytes))
