@@ -7,11 +7,11 @@ import TobaStore
 /// domains without whitespace).
 @Suite struct AdminLogAndSiteTests {
     func createGroup(_ t: TestDatabase, _ name: String) throws {
-        _ = try t.admin("auth.add_group") { admin, db in try t.services.admin.createGroup(db, admin: admin, name: name, permissionIds: nil) }
+        _ = try t.admin(.authAddGroup) { admin, db in try t.services.admin.createGroup(db, admin: admin, name: name, permissionIds: nil) }
     }
 
     func log(_ t: TestDatabase, userId: Int64? = nil, limit: Int? = nil, cursor: String? = nil) throws -> JSONValue {
-        try t.admin("admin.view_logentry") { _, db in
+        try t.admin(.adminViewLogentry) { _, db in
             try t.services.admin.listLog(db, userId: userId, page: try PageRequest(limit: limit, cursor: cursor))
         }
     }
@@ -33,14 +33,14 @@ import TobaStore
         // And it filters by acting user; a cursor it did not make is refused
         #expect(try log(t, userId: 999)["items"] == [])
         #expect(try log(t, userId: t.root.id)["items"]?.arrayValue?.count == 4)
-        #expect(#expect(throws: DomainError.self) { try log(t, cursor: "garbage!") } == DomainError.validation("invalid_cursor", field: "cursor"))
+        #expect(#expect(throws: DomainError.self) { try log(t, cursor: "garbage!") } == DomainError(.invalidCursor, field: "cursor"))
     }
 
     @Test func changeMessagesAreStoredAsDjangoWritesThem() async throws {
         // Given a category created with a padded name and a user deactivated and made staff
         let t = try await TestDatabase()
         let user = try t.user("logged@example.com")
-        _ = try t.admin("users.add_category") { admin, db in try t.services.accounts.createCategory(db, admin: admin, name: "  Pelajar  ") }
+        _ = try t.admin(.usersAddCategory) { admin, db in try t.services.accounts.createCategory(db, admin: admin, name: "  Pelajar  ") }
         try t.update(user.id, isActive: false, isStaff: true)
         // Then the rows hold what Django's admin stores: Python's json.dumps spelling
         let rows = try t.write { db in
@@ -59,23 +59,23 @@ import TobaStore
     @Test func sitesAreUpdatedWithUniqueDomains() async throws {
         let t = try await TestDatabase()
         func update(_ id: Int64, domain: String? = nil, name: String? = nil) throws -> JSONValue {
-            try t.admin("sites.change_site") { admin, db in try t.services.admin.updateSite(db, admin: admin, siteId: id, domain: domain, name: name) }
+            try t.admin(.sitesChangeSite) { admin, db in try t.services.admin.updateSite(db, admin: admin, siteId: id, domain: domain, name: name) }
         }
         // Given the seeded site
-        let sites = try t.admin("sites.view_site") { _, db in try t.services.admin.listSites(db, page: PageRequest(limit: nil, cursor: nil)) }
+        let sites = try t.admin(.sitesViewSite) { _, db in try t.services.admin.listSites(db, page: PageRequest(limit: nil, cursor: nil)) }
         #expect(sites["items"]?[0]?["domain"] == "example.com")
         // When it gets a domain and a name, and a second site is made
         let updated = try update(1, domain: "store.toba.ai", name: "Toba Store")
-        let second = try t.admin("sites.add_site") { admin, db in try t.services.admin.createSite(db, admin: admin, domain: "api.toba.ai", name: "API") }
+        let second = try t.admin(.sitesAddSite) { admin, db in try t.services.admin.createSite(db, admin: admin, domain: "api.toba.ai", name: "API") }
         // Then both changed
         #expect(updated["site"] == ["id": 1, "domain": "store.toba.ai", "name": "Toba Store"])
         #expect(updated["changed"] == ["domain", "name"])
         // And a domain is unique, at most 100 characters, without spaces; a name at most 50; the site must exist
         #expect(#expect(throws: DomainError.self) { try update(try t.id(second["site"]), domain: "store.toba.ai") }
-                == DomainError(.conflict, "site_domain_taken", ["field": "domain"]))
-        #expect(#expect(throws: DomainError.self) { try update(1, domain: String(repeating: "a", count: 101)) }?.reason == "value_too_long")
-        #expect(#expect(throws: DomainError.self) { try update(1, name: String(repeating: "n", count: 51)) }?.reason == "value_too_long")
-        #expect(#expect(throws: DomainError.self) { try update(1, domain: "a b") }?.reason == "domain_invalid")
+                == DomainError(.siteDomainTaken, field: "domain"))
+        #expect(#expect(throws: DomainError.self) { try update(1, domain: String(repeating: "a", count: 101)) }?.reason == .valueTooLong)
+        #expect(#expect(throws: DomainError.self) { try update(1, name: String(repeating: "n", count: 51)) }?.reason == .valueTooLong)
+        #expect(#expect(throws: DomainError.self) { try update(1, domain: "a b") }?.reason == .domainInvalid)
         #expect(#expect(throws: DomainError.self) { try update(9, name: "x") }?.kind == .notFound)
         // And giving the same domain again changes nothing; the log holds the change and the addition
         #expect(try update(1, domain: "store.toba.ai")["changed"] == [])

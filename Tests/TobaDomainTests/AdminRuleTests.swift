@@ -18,9 +18,14 @@ import TobaStore
         let t = try await TestDatabase()
         let all = try t.write { db in try PermissionChecker.allPermissions(db, userId: t.root.id) }
         #expect(all.count == 116)
-        // Then the admin rule lets them through for each, and has_perm says yes, to unknown names too (as Django)
-        for permission in all {
+        // Then the admin rule lets them through for each permission a method requires (all of them in the catalogue),
+        // and has_perm says yes to every permission of the catalogue, to unknown names too (as Django)
+        #expect(Set(Permission.allCases.map(\.rawValue)).isSubset(of: all))
+        for permission in Permission.allCases {
             #expect(throws: Never.self, "\(permission)") { try t.admin(permission) { _, _ in } }
+        }
+        for permission in all {
+            #expect(try hasPerm(t, t.root, permission) == true, "\(permission)")
         }
         #expect(try hasPerm(t, t.root, "vouchers.add_invitation") == true)
         #expect(try hasPerm(t, t.root, "nonsense.unknown") == true)
@@ -38,16 +43,16 @@ import TobaStore
     @Test func staffHoldingThePermissionThroughAGroupIsAllowedAndOtherwiseDenied() async throws {
         // Given a staff user in a group holding `users.view_user`
         let t = try await TestDatabase()
-        let viewers = try t.group("viewers", permissions: ["users.view_user"])
+        let viewers = try t.group("viewers", permissions: [.usersViewUser])
         let staff = try t.user("staff@example.com")
         try t.update(staff.id, isStaff: true, groupIds: [viewers])
         // Then the user list is theirs
-        let users = try t.admin("users.view_user", as: staff) { _, db in
+        let users = try t.admin(.usersViewUser, as: staff) { _, db in
             try t.services.admin.listUsers(db, filter: Admin.UserFilter(query: nil, isActive: nil, isStaff: nil, groupId: nil), page: Self.page)
         }
         #expect(users["items"]?.arrayValue?.count == 2)
         // And the group list is not, naming the permission
-        let denied = #expect(throws: DomainError.self) { try t.admin("auth.view_group", as: staff) { _, _ in } }
+        let denied = #expect(throws: DomainError.self) { try t.admin(.authViewGroup, as: staff) { _, _ in } }
         #expect(denied == DomainError.permissionDenied("auth.view_group"))
         #expect(denied?.kind == .forbidden)
     }
@@ -56,13 +61,13 @@ import TobaStore
         // Given a staff user who used an admin method
         let t = try await TestDatabase()
         let staff = try t.user("staff@example.com")
-        let viewers = try t.group("viewers", permissions: ["users.view_user"])
+        let viewers = try t.group("viewers", permissions: [.usersViewUser])
         try t.update(staff.id, isStaff: true, groupIds: [viewers])
-        try t.admin("users.view_user", as: staff) { _, _ in }
+        try t.admin(.usersViewUser, as: staff) { _, _ in }
         // When the superuser deactivates them
         try t.update(staff.id, isActive: false)
         // Then their session is revoked, a new login is refused, and has_perm grants them nothing
-        #expect(#expect(throws: DomainError.self) { try t.admin("users.view_user", as: staff) { _, _ in } } == .sessionRevoked)
+        #expect(#expect(throws: DomainError.self) { try t.admin(.usersViewUser, as: staff) { _, _ in } } == .sessionRevoked)
         #expect(#expect(throws: DomainError.self) { try t.login("staff@example.com") } == .accountInactive)
         #expect(try t.write { db in try PermissionChecker.hasPerm(db, userId: staff.id, permission: "users.view_user") } == false)
         #expect(try t.write { db in try PermissionChecker.allPermissions(db, userId: staff.id) }.isEmpty)
@@ -72,10 +77,10 @@ import TobaStore
         // Given a plain user given `users.view_user` directly
         let t = try await TestDatabase()
         let user = try t.user("plain@example.com")
-        try t.update(user.id, permissions: ["users.view_user"])
+        try t.update(user.id, permissions: [.usersViewUser])
         // Then has_perm says yes, but the admin rule wants staff
         #expect(try hasPerm(t, user, "users.view_user") == true)
-        let denied = #expect(throws: DomainError.self) { try t.admin("users.view_user", as: user) { _, _ in } }
+        let denied = #expect(throws: DomainError.self) { try t.admin(.usersViewUser, as: user) { _, _ in } }
         #expect(denied == DomainError.permissionDenied("users.view_user"))
     }
 
@@ -83,14 +88,14 @@ import TobaStore
         // Given a user holding `users.view_user` and, through a group, `auth.view_group`
         let t = try await TestDatabase()
         let user = try t.user("both@example.com")
-        let groupViewers = try t.group("group viewers", permissions: ["auth.view_group"])
-        try t.update(user.id, groupIds: [groupViewers], permissions: ["users.view_user"])
+        let groupViewers = try t.group("group viewers", permissions: [.authViewGroup])
+        try t.update(user.id, groupIds: [groupViewers], permissions: [.usersViewUser])
         // Then has_perm grants both and nothing else; a name without a dot is nothing
         for (permission, allowed) in [("users.view_user", true), ("auth.view_group", true), ("auth.add_group", false), ("nonsense", false)] {
             #expect(try hasPerm(t, user, permission) == allowed, "\(permission)")
         }
         // And the admin's view of the user tells both apart
-        let detail = try t.admin("users.view_user") { _, db in try t.services.admin.getUser(db, userId: user.id) }
+        let detail = try t.admin(.usersViewUser) { _, db in try t.services.admin.getUser(db, userId: user.id) }
         #expect(detail["permissions"] == ["auth.view_group", "users.view_user"])
         #expect(detail["userPermissions"]?[0]?["permission"] == "users.view_user")
         #expect(detail["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["group viewers"])

@@ -10,7 +10,7 @@ import TobaStore
     func change(_ t: TestDatabase, _ userId: Int64, as caller: TestDatabase.Caller? = nil, isActive: Bool? = nil, isStaff: Bool? = nil,
                 isSuperuser: Bool? = nil, groupIds: [Int64]? = nil, permissionIds: [Int64]? = nil) throws -> JSONValue {
         let change = Admin.UserChange(isActive: isActive, isStaff: isStaff, isSuperuser: isSuperuser, groupIds: groupIds, permissionIds: permissionIds)
-        return try t.admin("users.change_user", as: caller) { admin, db in
+        return try t.admin(.usersChangeUser, as: caller) { admin, db in
             try t.services.admin.updateUser(db, admin: admin, userId: userId, change: change)
         }
     }
@@ -48,7 +48,7 @@ import TobaStore
         try t.register("siti@example.com", lastName: "Nurhaliza")
         try t.register("budi@example.com")
         func list(_ filter: Admin.UserFilter, limit: Int? = nil, cursor: String? = nil) throws -> JSONValue {
-            try t.admin("users.view_user") { _, db in
+            try t.admin(.usersViewUser) { _, db in
                 try t.services.admin.listUsers(db, filter: filter, page: try PageRequest(limit: limit, cursor: cursor))
             }
         }
@@ -93,24 +93,24 @@ import TobaStore
         let t = try await TestDatabase()
         // Then they may neither deactivate nor demote themselves
         #expect(#expect(throws: DomainError.self) { try change(t, t.root.id, isActive: false) }
-                == DomainError.validation("cannot_deactivate_self", field: "isActive"))
+                == DomainError(.cannotDeactivateSelf, field: "isActive"))
         #expect(#expect(throws: DomainError.self) { try change(t, t.root.id, isSuperuser: false) }
-                == DomainError.validation("cannot_demote_self", field: "isSuperuser"))
+                == DomainError(.cannotDemoteSelf, field: "isSuperuser"))
 
         // Given a staff editor holding `users.view_user` and `users.change_user`, and another user
-        let editors = try t.group("editors", permissions: ["users.view_user", "users.change_user"])
+        let editors = try t.group("editors", permissions: [.usersViewUser, .usersChangeUser])
         let staff = try t.user("staff@example.com")
         let other = try t.user("other@example.com")
         try t.update(staff.id, isStaff: true, groupIds: [editors])
         // Then the editor may not make a superuser, nor change one, nor join a group holding more
-        let superuserRequired = DomainError(.forbidden, "superuser_required")
+        let superuserRequired = DomainError(.superuserRequired)
         #expect(#expect(throws: DomainError.self) { try change(t, other.id, as: staff, isSuperuser: true) } == superuserRequired)
         #expect(#expect(throws: DomainError.self) { try change(t, t.root.id, as: staff, isStaff: true) } == superuserRequired)
         let escalate = #expect(throws: DomainError.self) { try change(t, staff.id, as: staff, groupIds: [editors, 1]) }
         #expect(escalate?.kind == .forbidden)
-        #expect(escalate?.reason == "permission_denied")
+        #expect(escalate?.reason == .permissionDenied)
         // And may grant a permission they hold
-        let granted = try change(t, other.id, as: staff, isStaff: true, permissionIds: [try t.permissionId("users.view_user")])
+        let granted = try change(t, other.id, as: staff, isStaff: true, permissionIds: [try t.permissionId(.usersViewUser)])
         #expect(granted["changed"] == ["is_staff", "user_permissions"])
     }
 }

@@ -26,6 +26,6 @@ import TobaStore
         let missing = #expect(throws: DomainError.self) {
             try register(Devices.Registration(kind: "webpush", registrationId: "https://push.example/2", auth: "x9"))
         }
-        #expect(missing == .validation("value_required", field: "p256dh"))
+        #expect(missing == DomainError(.valueRequired, field: "p256dh"))
     }
 }

@@ -9,13 +9,13 @@ import TobaStore
     @Test func groupsAreCreatedUpdatedAndListedWithTheirPermissions() async throws {
         // Given two permissions of the sites app
         let t = try await TestDatabase()
-        let viewSite = try t.permissionId("sites.view_site")
-        let changeSite = try t.permissionId("sites.change_site")
+        let viewSite = try t.permissionId(.sitesViewSite)
+        let changeSite = try t.permissionId(.sitesChangeSite)
         func create(_ name: String, _ ids: [Int64]? = nil) throws -> JSONValue {
-            try t.admin("auth.add_group") { admin, db in try t.services.admin.createGroup(db, admin: admin, name: name, permissionIds: ids) }
+            try t.admin(.authAddGroup) { admin, db in try t.services.admin.createGroup(db, admin: admin, name: name, permissionIds: ids) }
         }
         func update(_ id: Int64, name: String?, _ ids: [Int64]? = nil) throws -> JSONValue {
-            try t.admin("auth.change_group") { admin, db in
+            try t.admin(.authChangeGroup) { admin, db in
                 try t.services.admin.updateGroup(db, admin: admin, groupId: id, name: name, permissionIds: ids)
             }
         }
@@ -27,12 +27,12 @@ import TobaStore
         let groupId = try t.id(group)
 
         // And names are unique, at most 150 characters, not blank; permissions must exist; built-in groups keep their names
-        #expect(#expect(throws: DomainError.self) { try create("support") }?.reason == "group_name_taken")
-        #expect(#expect(throws: DomainError.self) { try create(String(repeating: "g", count: 151)) }?.reason == "value_too_long")
-        #expect(#expect(throws: DomainError.self) { try create("  ") }?.reason == "value_required")
+        #expect(#expect(throws: DomainError.self) { try create("support") }?.reason == .groupNameTaken)
+        #expect(#expect(throws: DomainError.self) { try create(String(repeating: "g", count: 151)) }?.reason == .valueTooLong)
+        #expect(#expect(throws: DomainError.self) { try create("  ") }?.reason == .valueRequired)
         #expect(#expect(throws: DomainError.self) { try create("x", [99_999]) }?.kind == .notFound)
-        #expect(#expect(throws: DomainError.self) { try update(groupId, name: "paid") }?.reason == "group_name_taken")
-        #expect(#expect(throws: DomainError.self) { try update(2, name: "trial users") }?.reason == "group_builtin")
+        #expect(#expect(throws: DomainError.self) { try update(groupId, name: "paid") }?.reason == .groupNameTaken)
+        #expect(#expect(throws: DomainError.self) { try update(2, name: "trial users") }?.reason == .groupBuiltin)
 
         // When it is renamed and given one permission
         let updated = try update(groupId, name: "helpdesk", [viewSite])
@@ -40,7 +40,7 @@ import TobaStore
         #expect(updated["group"]?["name"] == "helpdesk")
         #expect(updated["group"]?["permissionIds"] == [.number(JSONNumber(viewSite))])
         #expect(updated["changed"] == ["name", "permissions"])
-        let list = try t.admin("auth.view_group") { _, db in try t.services.admin.listGroups(db, page: PageRequest(limit: nil, cursor: nil)) }
+        let list = try t.admin(.authViewGroup) { _, db in try t.services.admin.listGroups(db, page: PageRequest(limit: nil, cursor: nil)) }
         #expect(list["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["admin", "trial", "paid", "helpdesk"])
         #expect(list["items"]?[0]?["permissionIds"]?.arrayValue?.count == 116)
         let log = try t.adminLog()
@@ -52,7 +52,7 @@ import TobaStore
     @Test func permissionListFiltersByAppAndDescribesEachPermission() async throws {
         let t = try await TestDatabase()
         func list(app: String? = nil, limit: Int? = nil, cursor: String? = nil) throws -> JSONValue {
-            try t.admin("auth.view_permission") { _, db in
+            try t.admin(.authViewPermission) { _, db in
                 try t.services.admin.listPermissions(db, appLabel: app, page: try PageRequest(limit: limit, cursor: cursor))
             }
         }

@@ -27,7 +27,7 @@ import TobaStore
         #expect(try PageRequest(limit: 1, cursor: nil).limit == 1)
         #expect(try PageRequest(limit: 500, cursor: nil).limit == 500)
         for bad in [0, -1, 501] {
-            #expect(throws: DomainError.validation("invalid_limit", field: "limit")) { try PageRequest(limit: bad, cursor: nil) }
+            #expect(throws: DomainError(.invalidLimit, field: "limit")) { try PageRequest(limit: bad, cursor: nil) }
         }
     }
 
@@ -45,7 +45,7 @@ import TobaStore
             let refused = #expect(throws: DomainError.self, "\(bad.prefix(20))") {
                 try t.write { db in try t.services.accounts.listCategories(db, page: try PageRequest(limit: nil, cursor: bad)) }
             }
-            #expect(refused == .validation("invalid_cursor", field: "cursor"))
+            #expect(refused == DomainError(.invalidCursor, field: "cursor"))
         }
     }
 
@@ -53,7 +53,7 @@ import TobaStore
         // Given categories A…D and a first page of two
         let t = try await TestDatabase()
         func create(_ name: String) throws -> Int64 {
-            try t.id(try t.admin("users.add_category") { admin, db in try t.services.accounts.createCategory(db, admin: admin, name: name) }["category"])
+            try t.id(try t.admin(.usersAddCategory) { admin, db in try t.services.accounts.createCategory(db, admin: admin, name: name) }["category"])
         }
         func page(_ cursor: String?) throws -> JSONValue {
             try t.write { db in try t.services.accounts.listCategories(db, page: try PageRequest(limit: 2, cursor: cursor)) }
@@ -92,14 +92,14 @@ import TobaStore
         }) { $0["registrationId"]?.stringValue }
         #expect(listed == all)
         let targets = try Self.walk({ page in
-            try t.admin("push_notifications.view_gcmdevice") { _, db in try t.services.devices.targets(db, userId: owner.id, page: page) }
+            try t.admin(.pushNotificationsViewGcmdevice) { _, db in try t.services.devices.targets(db, userId: owner.id, page: page) }
         }) { $0["registrationId"]?.stringValue }
         #expect(targets == Array(all.dropFirst()))
         // And a cursor the list did not make is refused
         let garbage = #expect(throws: DomainError.self) {
             try t.call(as: owner) { user, db in try t.services.devices.list(db, user: user, page: try PageRequest(limit: nil, cursor: "garbage")) }
         }
-        #expect(garbage == .validation("invalid_cursor", field: "cursor"))
+        #expect(garbage == DomainError(.invalidCursor, field: "cursor"))
     }
 
     @Test func landingListIsPagedInSwiperOrder() async throws {
@@ -109,12 +109,12 @@ import TobaStore
         for title in ["A", "B", "C", "D"] {
             var change = Landing.SlideChange()
             change.texts["title"] = title
-            let slide = try t.admin("landing.add_swiperslide") { admin, db in try t.services.landing.createSlide(db, admin: admin, change) }
+            let slide = try t.admin(.landingAddSwiperslide) { admin, db in try t.services.landing.createSlide(db, admin: admin, change) }
             ids.append(try #require(slide["slide"]?["id"]?.stringValue))
         }
         let placements = [Landing.Placement(slideId: ids[3], isShow: true), Landing.Placement(slideId: ids[1], isShow: false),
                           Landing.Placement(slideId: ids[0], isShow: true), Landing.Placement(slideId: ids[2], isShow: true)]
-        _ = try t.admin("landing.change_swiper") { admin, db in try t.services.landing.arrange(db, admin: admin, placements) }
+        _ = try t.admin(.landingChangeSwiper) { admin, db in try t.services.landing.arrange(db, admin: admin, placements) }
         // Then the public list walks the shown ones in swiper order
         let titles = try Self.walk({ page in try t.write { db in try t.services.landing.list(db, page: page) } }) { $0["title"]?.stringValue }
         #expect(titles == ["D", "A", "C"])

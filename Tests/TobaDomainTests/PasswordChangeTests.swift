@@ -16,8 +16,8 @@ import TobaStore
         let wrong = #expect(throws: DomainError.self) { try t.changePassword(as: a, current: "not it at all", new: "second passphrase") }
         let weak = #expect(throws: DomainError.self) { try t.changePassword(as: a, current: "first passphrase", new: "short") }
         // Then it is refused, naming the parameter, and both sessions still hold
-        #expect(wrong == DomainError(.unauthenticated, "invalid_credentials", ["field": "currentPassword"]))
-        #expect(weak == DomainError.validation("password_too_short", field: "newPassword"))
+        #expect(wrong == DomainError(.invalidCredentials, field: "currentPassword"))
+        #expect(weak == DomainError(.passwordTooShort, field: "newPassword"))
         try t.verify(b)
 
         // When the change is right
@@ -44,7 +44,7 @@ import TobaStore
         // When the deletion gives the wrong password
         let wrong = #expect(throws: DomainError.self) { try t.deleteAccount(as: session, password: "not my password") }
         // Then it is refused and the account is as it was
-        #expect(wrong == DomainError(.unauthenticated, "invalid_credentials", ["field": "password"]))
+        #expect(wrong == DomainError(.invalidCredentials, field: "password"))
         try t.verify(session)
 
         // When it gives the right one

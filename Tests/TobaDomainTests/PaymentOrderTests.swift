@@ -33,7 +33,7 @@ import TobaTestSupport
         let retired = #expect(throws: DomainError.self) { try t.createPayment(as: buyer, plan: plan) }
         let unknown = #expect(throws: DomainError.self) { try t.createPayment(as: buyer, plan: 999) }
         // Then both are refused
-        #expect(retired == DomainError.conflict("product_inactive"))
+        #expect(retired == DomainError(.productInactive))
         #expect(unknown?.kind == .notFound)
         #expect(try t.paymentIds(as: buyer).isEmpty)
     }
@@ -51,7 +51,7 @@ import TobaTestSupport
         // And the key with other params is a mismatch
         let otherPlan = try t.plan(try t.product("Other"), price: 5_000)
         let mismatch = #expect(throws: DomainError.self) { try t.createPayment(as: buyer, plan: otherPlan, key: "checkout-7") }
-        #expect(mismatch == DomainError.conflict("idempotency_mismatch"))
+        #expect(mismatch == DomainError(.idempotencyMismatch))
         // And another user's key of the same name is theirs
         let other = try t.user("other@example.com")
         let theirs = try t.createPayment(as: other, plan: plan, key: "checkout-7")

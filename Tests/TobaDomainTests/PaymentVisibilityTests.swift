@@ -39,7 +39,7 @@ import TobaStore
         #expect(Set(try t.paymentIds(as: t.root)) == [anaPayment, budiPayment])
         #expect(try t.paymentIds(as: t.root, userId: ana.id) == [anaPayment])
         // And so does a staff user holding `payments.view_product`
-        let viewer = try t.staff("viewer@example.com", permissions: ["payments.view_product"])
+        let viewer = try t.staff("viewer@example.com", permissions: [.paymentsViewProduct])
         #expect(try t.paymentIds(as: viewer).count == 2)
         // And a buyer sees only their own, and may not ask for another's
         #expect(try t.paymentIds(as: ana) == [anaPayment])
@@ -54,7 +54,7 @@ import TobaStore
         let buyer = try t.user("buyer@example.com")
         let id = try t.createPayment(as: buyer, plan: plan)["payment"]?["id"]
         func delete(as caller: TestDatabase.Caller? = nil) throws -> JSONValue {
-            try t.admin("payments.delete_product", as: caller) { admin, db in
+            try t.admin(.paymentsDeleteProduct, as: caller) { admin, db in
                 try t.services.payments.delete(db, admin: admin, paymentId: id?.stringValue ?? "")
             }
         }

@@ -16,7 +16,7 @@ import TobaTestSupport
     }
 
     func createCategory(_ t: TestDatabase, _ name: String, as caller: TestDatabase.Caller? = nil) throws -> JSONValue {
-        try t.admin("users.add_category", as: caller) { admin, db in try t.services.accounts.createCategory(db, admin: admin, name: name) }
+        try t.admin(.usersAddCategory, as: caller) { admin, db in try t.services.accounts.createCategory(db, admin: admin, name: name) }
     }
 
     @Test func userMeHasItsDocumentedShapeAndNoSecrets() async throws {
@@ -71,7 +71,7 @@ import TobaTestSupport
         // And an unknown category or a first name over 150 characters are refused and change nothing
         #expect(#expect(throws: DomainError.self) { try updateProfile(t, user, categoryId: .value(999_999)) }?.kind == .notFound)
         let long = #expect(throws: DomainError.self) { try updateProfile(t, user, firstName: String(repeating: "x", count: 151)) }
-        #expect(long == DomainError.validation("value_too_long", field: "firstName"))
+        #expect(long == DomainError(.valueTooLong, field: "firstName"))
         let me = try t.me(user)
         #expect(me["user"]?["firstName"] == "Ana")
         #expect(me["profile"]?["categoryId"] == .null)
@@ -86,8 +86,8 @@ import TobaTestSupport
         #expect(umkm?["name"] == "UMKM")
         #expect(umkm?["id"]?.int64Value != nil)
         // And a blank name, one over 225 characters, or a plain user are refused
-        #expect(#expect(throws: DomainError.self) { try createCategory(t, "   ") } == .validation("value_required", field: "name"))
-        #expect(#expect(throws: DomainError.self) { try createCategory(t, String(repeating: "n", count: 226)) }?.reason == "value_too_long")
+        #expect(#expect(throws: DomainError.self) { try createCategory(t, "   ") } == DomainError(.valueRequired, field: "name"))
+        #expect(#expect(throws: DomainError.self) { try createCategory(t, String(repeating: "n", count: 226)) }?.reason == .valueTooLong)
         let plain = try t.user("plain@example.com")
         #expect(#expect(throws: DomainError.self) { try createCategory(t, "Mine", as: plain) } == .permissionDenied("users.add_category"))
         // And anyone lists them, a page at a time

@@ -18,17 +18,17 @@ import TobaStore
         let t = try await TestDatabase()
         func create(_ input: Store.ProductInput) -> DomainError? {
             #expect(throws: DomainError.self) {
-                try t.admin("store.add_product") { admin, db in try t.services.store.createProduct(db, admin: admin, input) }
+                try t.admin(.storeAddProduct) { admin, db in try t.services.store.createProduct(db, admin: admin, input) }
             }
         }
         // Then a name over 40 characters, a link over 200, a blank name are refused, naming the field
-        #expect(create(product(String(repeating: "x", count: 41))) == DomainError.validation("value_too_long", field: "name"))
+        #expect(create(product(String(repeating: "x", count: 41))) == DomainError(.valueTooLong, field: "name"))
         #expect(create(product("A", appLink: "https://" + String(repeating: "a", count: 200)))
-                == DomainError.validation("value_too_long", field: "appLink"))
-        #expect(create(product("  ")) == DomainError.validation("value_required", field: "name"))
+                == DomainError(.valueTooLong, field: "appLink"))
+        #expect(create(product("  ")) == DomainError(.valueRequired, field: "name"))
         // And an unknown product cannot be updated
         let unknown = #expect(throws: DomainError.self) {
-            try t.admin("store.change_product") { admin, db in try t.services.store.updateProduct(db, admin: admin, productId: 42, product("B")) }
+            try t.admin(.storeChangeProduct) { admin, db in try t.services.store.updateProduct(db, admin: admin, productId: 42, product("B")) }
         }
         #expect(unknown?.kind == .notFound)
     }
@@ -42,12 +42,12 @@ import TobaStore
         _ = try t.plan(retired)
         func create(_ input: Store.PlanInput) -> DomainError? {
             #expect(throws: DomainError.self) {
-                try t.admin("subscriptions.add_plan") { admin, db in try t.services.store.createPlan(db, admin: admin, input) }
+                try t.admin(.subscriptionsAddPlan) { admin, db in try t.services.store.createPlan(db, admin: admin, input) }
             }
         }
         // Then a negative price, no days, an unknown product are refused
-        #expect(create(plan(active, price: -1, days: 30)) == DomainError.validation("value_out_of_range", field: "price"))
-        #expect(create(plan(active, days: 0)) == DomainError.validation("value_out_of_range", field: "periodDays"))
+        #expect(create(plan(active, price: -1, days: 30)) == DomainError(.valueOutOfRange, field: "price"))
+        #expect(create(plan(active, days: 0)) == DomainError(.valueOutOfRange, field: "periodDays"))
         #expect(create(plan(99))?.kind == .notFound)
         // And the public list offers only plans of active products, every plan when asked by an admin
         func plans(productId: Int64? = nil, all: Bool = false) throws -> Int? {

@@ -19,9 +19,9 @@ import TobaStore
         try t.voucher(TestDatabase.voucherInput(from: TestDatabase.at(days: 1), to: TestDatabase.at(days: 2)))
         let ana = try t.user("ana@example.com")
         // Then it is not yet valid before, expired at its end, and valid until its last microsecond
-        #expect(#expect(throws: DomainError.self) { try claim(t, as: ana) } == DomainError.expired("voucher_not_yet_valid"))
+        #expect(#expect(throws: DomainError.self) { try claim(t, as: ana) } == DomainError(.voucherNotYetValid))
         t.advance(days: 2)
-        #expect(#expect(throws: DomainError.self) { try claim(t, as: ana) } == DomainError.expired("voucher_expired"))
+        #expect(#expect(throws: DomainError.self) { try claim(t, as: ana) } == DomainError(.voucherExpired))
         t.advance(seconds: -1)
         #expect(try claim(t, as: ana)["claim"]?["redeemed"] == at(days: 2, seconds: -1))
     }
@@ -32,7 +32,7 @@ import TobaStore
         _ = try t.product()
         let id = try t.id(try t.voucher()["voucher"])
         let off = Vouchers.Input(code: nil, name: nil, validFrom: nil, validTo: nil, bound: nil, usage: nil, userId: .absent, isActive: false)
-        let updated = try t.admin("vouchers.change_invitation") { admin, db in
+        let updated = try t.admin(.vouchersChangeInvitation) { admin, db in
             try t.services.vouchers.update(db, admin: admin, voucherId: id, off)
         }
         #expect(updated["voucher"]?["isActive"] == false)
@@ -41,7 +41,7 @@ import TobaStore
         let ana = try t.user("ana@example.com")
         let refused = #expect(throws: DomainError.self) { try claim(t, as: ana, code: "welcome-2026") }
         // Then it is inactive
-        #expect(refused == DomainError.expired("voucher_inactive"))
+        #expect(refused == DomainError(.voucherInactive))
     }
 
     @Test func aUserClaimsAVoucherOnceAndABoundVoucherRunsOut() async throws {
@@ -58,14 +58,14 @@ import TobaStore
         _ = try claim(t, as: budi)
         let late = #expect(throws: DomainError.self) { try claim(t, as: citra) }
         // Then Ana's second claim and Citra's are refused
-        #expect(again == DomainError.conflict("already_claimed"))
-        #expect(late == DomainError.conflict("voucher_exhausted"))
+        #expect(again == DomainError(.alreadyClaimed))
+        #expect(late == DomainError(.voucherExhausted))
         // And the voucher has two claims; the refused one left no trace
-        let claims = try t.admin("vouchers.view_invitationclaimed") { _, db in
+        let claims = try t.admin(.vouchersViewInvitationclaimed) { _, db in
             try t.services.vouchers.claims(db, voucherId: id, page: PageRequest(limit: nil, cursor: nil))
         }
         #expect(claims["items"]?.arrayValue?.count == 2)
-        let list = try t.admin("vouchers.view_invitation") { _, db in
+        let list = try t.admin(.vouchersViewInvitation) { _, db in
             try t.services.vouchers.list(db, isActive: nil, page: PageRequest(limit: nil, cursor: nil))
         }
         #expect(list["items"]?[0]?["claimed"] == 2)
@@ -147,14 +147,14 @@ import TobaStore
         let ana = try t.user("ana@example.com")
         // Then a claim must name the product, an active one
         let ambiguous = #expect(throws: DomainError.self) { try claim(t, as: ana) }
-        #expect(ambiguous == DomainError.validation("product_required", field: "productId"))
+        #expect(ambiguous == DomainError(.productRequired, field: "productId"))
         let inactive = #expect(throws: DomainError.self) { try claim(t, as: ana, productId: retired) }
-        #expect(inactive == DomainError.conflict("product_inactive"))
+        #expect(inactive == DomainError(.productInactive))
         #expect(try claim(t, as: ana, productId: second)["subscription"]?["productId"] == .number(JSONNumber(second)))
 
         // When only one product is active
         let off = Store.ProductInput(name: nil, description: nil, appLink: nil, extraData: .absent, landingLink: nil, isActive: false, nickname: nil)
-        _ = try t.admin("store.change_product") { admin, db in try t.services.store.updateProduct(db, admin: admin, productId: second, off) }
+        _ = try t.admin(.storeChangeProduct) { admin, db in try t.services.store.updateProduct(db, admin: admin, productId: second, off) }
         // Then a claim without a product is for that one
         let budi = try t.user("budi@example.com")
         #expect(try claim(t, as: budi)["subscription"]?["productId"] == .number(JSONNumber(first)))

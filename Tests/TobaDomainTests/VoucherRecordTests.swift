@@ -19,11 +19,11 @@ import TobaStore
         func refusal(_ input: Vouchers.Input) -> DomainError? {
             #expect(throws: DomainError.self) { try t.voucher(input) }
         }
-        #expect(refusal(TestDatabase.voucherInput(code: "WELCOME-2026", name: "Other")) == DomainError.conflict("voucher_code_taken"))
-        #expect(refusal(TestDatabase.voucherInput(code: "other")) == DomainError.conflict("voucher_name_taken"))
+        #expect(refusal(TestDatabase.voucherInput(code: "WELCOME-2026", name: "Other")) == DomainError(.voucherCodeTaken))
+        #expect(refusal(TestDatabase.voucherInput(code: "other")) == DomainError(.voucherNameTaken))
         #expect(refusal(TestDatabase.voucherInput(code: "x", name: "x", to: TestDatabase.start))
-                == DomainError.validation("invalid_window", field: "validTo"))
-        #expect(refusal(TestDatabase.voucherInput(code: "x", name: "x", usage: -1)) == DomainError.validation("value_out_of_range", field: "usage"))
+                == DomainError(.invalidWindow, field: "validTo"))
+        #expect(refusal(TestDatabase.voucherInput(code: "x", name: "x", usage: -1)) == DomainError(.valueOutOfRange, field: "usage"))
         // And only the creation is logged, named after the voucher
         let log = try t.adminLog().filter { $0["appLabel"] == "vouchers" }
         #expect(log.count == 1)

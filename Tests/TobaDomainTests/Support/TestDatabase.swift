@@ -69,7 +69,7 @@ struct TestDatabase {
     }
 
     /// An admin method's call: the caller must be an active staff user holding `permission`.
-    func admin<T>(_ permission: String, as caller: Caller? = nil, _ body: (AuthUser, any SQLConnection) throws -> T) throws -> T {
+    func admin<T>(_ permission: Permission, as caller: Caller? = nil, _ body: (AuthUser, any SQLConnection) throws -> T) throws -> T {
         try call(as: caller ?? root) { user, db in
             try PermissionChecker.requireAdmin(db, user, permission)
             return try body(user, db)
@@ -128,23 +128,23 @@ struct TestDatabase {
         return try login(email, password: password)
     }
 
-    /// The id of the permission `app_label.codename`.
-    func permissionId(_ dotted: String) throws -> Int64 {
-        let parts = dotted.split(separator: ".", maxSplits: 1).map(String.init)
+    /// The id of `permission` in `auth_permission`.
+    func permissionId(_ permission: Permission) throws -> Int64 {
+        let parts = permission.rawValue.split(separator: ".", maxSplits: 1).map(String.init)
         let id = try write { db in
             try Int64.fetchOne(db, sql: """
                 SELECT p.id FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id
                 WHERE ct.app_label = ? AND p.codename = ?
                 """, arguments: [parts.first ?? "", parts.last ?? ""])
         }
-        guard let id else { throw DomainError.notFound("permission \(dotted)") }
+        guard let id else { throw DomainError.notFound("permission \(permission)") }
         return id
     }
 
-    /// A group made by `root` holding `permissions` (dotted names): its id.
-    func group(_ name: String, permissions: [String]) throws -> Int64 {
+    /// A group made by `root` holding `permissions`: its id.
+    func group(_ name: String, permissions: [Permission]) throws -> Int64 {
         let ids = try permissions.map(permissionId)
-        let created = try admin("auth.add_group") { admin, db in
+        let created = try admin(.authAddGroup) { admin, db in
             try services.admin.createGroup(db, admin: admin, name: name, permissionIds: ids)
         }
         return try id(created["group"])
@@ -153,16 +153,16 @@ struct TestDatabase {
     /// `root` changes a user (`admin.user.update`).
     @discardableResult
     func update(_ userId: Int64, isActive: Bool? = nil, isStaff: Bool? = nil, isSuperuser: Bool? = nil,
-                groupIds: [Int64]? = nil, permissions: [String]? = nil) throws -> JSONValue {
+                groupIds: [Int64]? = nil, permissions: [Permission]? = nil) throws -> JSONValue {
         let change = Admin.UserChange(isActive: isActive, isStaff: isStaff, isSuperuser: isSuperuser, groupIds: groupIds,
                                       permissionIds: try permissions?.map(permissionId))
-        return try admin("users.change_user") { admin, db in
+        return try admin(.usersChangeUser) { admin, db in
             try services.admin.updateUser(db, admin: admin, userId: userId, change: change)
         }
     }
 
-    /// A logged-in staff user holding exactly `permissions` (dotted names).
-    func staff(_ email: String, permissions: [String]) throws -> Caller {
+    /// A logged-in staff user holding exactly `permissions`.
+    func staff(_ email: String, permissions: [Permission]) throws -> Caller {
         let caller = try user(email)
         try update(caller.id, isStaff: true, permissions: permissions)
         return caller
@@ -180,13 +180,13 @@ struct TestDatabase {
     func product(_ name: String = "Widya Analytics", active: Bool = true) throws -> Int64 {
         let input = Store.ProductInput(name: name, description: nil, appLink: nil, extraData: .absent, landingLink: nil,
                                        isActive: active, nickname: nil)
-        return try id(try admin("store.add_product") { admin, db in try services.store.createProduct(db, admin: admin, input) }["product"])
+        return try id(try admin(.storeAddProduct) { admin, db in try services.store.createProduct(db, admin: admin, input) }["product"])
     }
 
     /// A plan of `productId` made by `root`: its id.
     func plan(_ productId: Int64, name: String = "Monthly", price: Int64 = 100_000, days: Int64 = 30) throws -> Int64 {
         let input = Store.PlanInput(productId: productId, name: name, description: nil, price: price, periodDays: days, extraData: .absent)
-        return try id(try admin("subscriptions.add_plan") { admin, db in try services.store.createPlan(db, admin: admin, input) }["plan"])
+        return try id(try admin(.subscriptionsAddPlan) { admin, db in try services.store.createPlan(db, admin: admin, input) }["plan"])
     }
 
     /// `voucher.create` input valid from `start` for 10 days.
@@ -198,13 +198,13 @@ struct TestDatabase {
     /// A voucher made by `root`: `{voucher}`.
     @discardableResult
     func voucher(_ input: Vouchers.Input = voucherInput()) throws -> JSONValue {
-        try admin("vouchers.add_invitation") { admin, db in try services.vouchers.create(db, admin: admin, input) }
+        try admin(.vouchersAddInvitation) { admin, db in try services.vouchers.create(db, admin: admin, input) }
     }
 
     /// `subscription.renew` by `root` (or `caller`): `{subscription, history}`.
     @discardableResult
     func renew(_ userId: Int64, plan: Int64, pricePaid: Int64? = nil, key: String? = nil, as caller: Caller? = nil) throws -> JSONValue {
-        try admin("subscriptions.change_subscription", as: caller) { admin, db in
+        try admin(.subscriptionsChangeSubscription, as: caller) { admin, db in
             try services.subscriptions.renew(db, admin: admin, userId: userId, planId: plan, pricePaid: pricePaid, idempotencyKey: key)
         }
     }
@@ -224,7 +224,7 @@ struct TestDatabase {
 
     /// The admin log, newest first.
     func adminLog() throws -> [JSONValue] {
-        let page = try admin("admin.view_logentry") { _, db in
+        let page = try admin(.adminViewLogentry) { _, db in
             try services.admin.listLog(db, userId: nil, page: PageRequest(limit: 500, cursor: nil))
         }
         return page["items"]?.arrayValue ?? []
