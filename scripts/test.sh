@@ -17,7 +17,7 @@ swift test --skip-build --no-parallel
 # PostgreSQL database), every domain's flows through the binary, ordering, connection loss and the
 # multi-process invariants. The rest test SQLite files, the transport or the command line, which
 # the engine does not change.
-postgres_suites='TobaDomainTests|EndToEndTests\.(AccountLimitsTests|AccountTakeoverTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommerceSmokeTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|StrictValueTests|ExamplesTests|MultiProcessInvariantTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests)'
+postgres_suites='TobaDomainTests|EndToEndTests\.(AccountLimitsTests|AccountTakeoverTests|AdminMethodBindingTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommerceSmokeTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|StrictValueTests|ExamplesTests|MethodFuzzTests|MultiProcessInvariantTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests)'
 
 cluster=""
 cleanup() { if [ -n "$cluster" ]; then scripts/pg-cluster.sh stop "$cluster"; fi; }
