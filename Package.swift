@@ -33,7 +33,8 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: strict + internalImports
         ),
-        // SQLite through GRDB: schema, migrations, seeds, the ordered writer with group commit.
+        // Storage: one narrow interface with SQLite (GRDB) and PostgreSQL (PostgresNIO) behind it;
+        // schema, migrations, seeds, dump import/export, the ordered writer with group commit.
         .target(
             name: "TobaStore",
             dependencies: [
@@ -43,7 +44,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + internalImports
         ),
         // The business rules, one folder per domain.
         .target(

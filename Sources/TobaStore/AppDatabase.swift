@@ -1,13 +1,13 @@
 import Foundation
-import GRDB
-import Logging
+package import GRDB
+package import Logging
 import Synchronization
 
 /// The database of one process: on SQLite a WAL `DatabasePool` on a file, or a private in-memory
 /// database for `:memory:`; on PostgreSQL (`postgres://…`) one connection to the server, shared
 /// with every other sidecar that names the same database. Opened once per process; migrated at open.
-public struct AppDatabase: Sendable {
-    public enum Durability: String, Sendable {
+package struct AppDatabase: Sendable {
+    package enum Durability: String, Sendable {
         /// SQLite `synchronous=FULL`, PostgreSQL `synchronous_commit=on`: a commit survives power
         /// loss once it returns.
         case full
@@ -25,10 +25,10 @@ public struct AppDatabase: Sendable {
     package let engine: Engine
     /// The path as given (`:memory:` for the in-memory database), or the PostgreSQL URL without
     /// its password.
-    public let path: String
+    package let path: String
 
-    public var isInMemory: Bool { path == ":memory:" }
-    public var isPostgreSQL: Bool {
+    package var isInMemory: Bool { path == ":memory:" }
+    package var isPostgreSQL: Bool {
         if case .postgres = engine { return true }
         return false
     }
@@ -44,7 +44,7 @@ public struct AppDatabase: Sendable {
     /// - Throws: `StoreError.newerSchema` when the database was migrated by a newer release;
     ///   `PostgreSQLLocationError`, `PostgreSQLError` or `PostgreSQLSchemaError` for a URL,
     ///   server or schema that cannot be used.
-    public static func open(
+    package static func open(
         location: String, durability: Durability, busyTimeoutSeconds: Double = 30,
         environment: [String: String] = [:], logger: Logger = Logger(label: "toba-register")
     ) throws -> AppDatabase {
@@ -65,7 +65,7 @@ public struct AppDatabase: Sendable {
 
     /// Opens (creating if needed) and migrates a SQLite database.
     /// - Throws: `StoreError.newerSchema` when the file was migrated by a newer release.
-    public static func open(path: String, durability: Durability, busyTimeoutSeconds: Double = 30) throws -> AppDatabase {
+    package static func open(path: String, durability: Durability, busyTimeoutSeconds: Double = 30) throws -> AppDatabase {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeoutSeconds)
         config.foreignKeysEnabled = true
@@ -141,7 +141,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// Reads in a transaction of its own (a snapshot; never waits for a writer).
-    public func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+    package func read<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         switch engine {
         case .sqlite(let writer, _):
             try writer.read { db in try body(SQLiteConnection(db)) }
@@ -153,7 +153,7 @@ public struct AppDatabase: Sendable {
     /// Writes in a transaction of its own, outside the ordered pipeline (start-up tasks, the
     /// periodic sweep, commands). On PostgreSQL a transaction in conflict with another sidecar's
     /// is run again, up to five times.
-    public func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+    package func write<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         switch engine {
         case .sqlite(let writer, _):
             return try writer.write { db in try body(SQLiteConnection(db)) }
@@ -172,7 +172,7 @@ public struct AppDatabase: Sendable {
 
     /// How commits are made durable: SQLite's `synchronous` mode (`FULL`, `NORMAL`, …) or
     /// PostgreSQL's `synchronous_commit` for this connection (`on`, `off`).
-    public func synchronousMode() throws -> String {
+    package func synchronousMode() throws -> String {
         switch engine {
         case .sqlite(let writer, _):
             let value = try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
@@ -191,7 +191,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// The number of migrations applied to this database.
-    public func schemaVersion() throws -> Int {
+    package func schemaVersion() throws -> Int {
         switch engine {
         case .sqlite(let writer, _):
             try writer.read { db in try Schema.migrator.appliedIdentifiers(db).count }
@@ -201,7 +201,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// SQLite's journal mode (`wal`, `memory`), or `postgresql`.
-    public func journalMode() throws -> String {
+    package func journalMode() throws -> String {
         switch engine {
         case .sqlite(let writer, _):
             try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown" }
@@ -216,7 +216,7 @@ public struct AppDatabase: Sendable {
     /// The size of the database file plus its WAL in bytes (in memory: its pages; on PostgreSQL
     /// `pg_database_size`), measured at most every 100 ms: a health check per request must not
     /// cost two `stat` calls or a round trip each. `db` is the connection in use.
-    public func sizeBytes(_ db: any SQLConnection) -> Int64 {
+    package func sizeBytes(_ db: any SQLConnection) -> Int64 {
         if isPostgreSQL {
             return measuredSize.value(within: 100_000_000) {
                 ((try? Int64.fetchOne(db, sql: "SELECT pg_database_size(current_database())")) ?? nil) ?? 0
@@ -238,7 +238,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// Checkpoints the WAL and closes the connections; on PostgreSQL closes the connection.
-    public func close() throws {
+    package func close() throws {
         switch engine {
         case .sqlite(let writer, _):
             if let pool = writer as? DatabasePool {
@@ -284,10 +284,10 @@ extension TransactionalConnection {
     }
 }
 
-public enum StoreError: Error, CustomStringConvertible {
+package enum StoreError: Error, CustomStringConvertible {
     case newerSchema
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .newerSchema: "the database was migrated by a newer release of toba-register"
         }

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 extension AppDatabase {
     /// Loads a `manage.py dumpdata` export read by `reader`, all-or-nothing (see ``DumpImport``),

@@ -1,4 +1,4 @@
-import TobaRPC
+package import TobaRPC
 
 /// Reads a top-level JSON array one element at a time, so a dump of any size is read with the
 /// memory of its largest element (`manage.py dumpdata` writes one array of objects).

@@ -1,4 +1,4 @@
-import GRDB
+package import GRDB
 
 /// `import` and `export` on SQLite: `PRAGMA defer_foreign_keys`, the AUTOINCREMENT counters of
 /// `sqlite_sequence`, `PRAGMA foreign_key_list` and `foreign_key_check`.

@@ -1,6 +1,6 @@
 import Foundation
-import GRDB
-import TobaRPC
+package import GRDB
+package import TobaRPC
 
 /// Turns stored rows into the protocol's records (PROTOCOL.md §5): keys are the column names in
 /// lowerCamelCase, booleans are JSON booleans, timestamps RFC 3339, UUIDs dashed, JSON columns

@@ -1,18 +1,18 @@
-import GRDB
+package import GRDB
 
 /// The storage schema: Django's tables as Django lays them out on SQLite, so that a Django project
 /// with the same models can open the same file (PROTOCOL.md §10).
-public enum Schema {
+package enum Schema {
     /// Every migration, registered once, never edited after it ships (schema as SQL strings, not
     /// derived from app types). Each one also records itself in `django_migrations`.
-    public static var migrator: DatabaseMigrator {
+    package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerTobaMigration("0001_initial", migrate: InitialMigration.migrate)
         return migrator
     }
 
     /// Number of migrations = the schema version reported by system.health.
-    public static var version: Int { migrator.migrations.count }
+    package static var version: Int { migrator.migrations.count }
 }
 
 extension DatabaseMigrator {

@@ -1,5 +1,5 @@
 /// How a column's stored value reads as JSON (PROTOCOL.md §5, §10).
-public enum ColumnKind: Sendable, Hashable {
+package enum ColumnKind: Sendable, Hashable {
     /// `integer`, `bigint`, `smallint unsigned`, `integer unsigned`: a JSON number.
     case integer
     /// `varchar(N)`, `char(N)`, `text`: a JSON string.
@@ -16,22 +16,22 @@ public enum ColumnKind: Sendable, Hashable {
     case inet
 }
 
-public struct ColumnInfo: Sendable, Hashable {
-    public let name: String
-    public let kind: ColumnKind
-    public let nullable: Bool
+package struct ColumnInfo: Sendable, Hashable {
+    package let name: String
+    package let kind: ColumnKind
+    package let nullable: Bool
     /// Never returned in records (PROTOCOL.md §5).
-    public let secret: Bool
+    package let secret: Bool
     /// The declared length of a `varchar(N)`/`char(N)` text column; nil otherwise.
-    public let maxLength: Int?
+    package let maxLength: Int?
 }
 
-public struct TableInfo: Sendable {
-    public let name: String
+package struct TableInfo: Sendable {
+    package let name: String
     /// The single primary-key column (`id`, or `order`, `user_id`, `session_key`).
-    public let primaryKey: String
+    package let primaryKey: String
     /// In table order.
-    public let columns: [ColumnInfo]
+    package let columns: [ColumnInfo]
     private let positions: [String: Int]
 
     init(_ name: String, primaryKey: String = "id", _ columns: [ColumnInfo]) {
@@ -42,7 +42,7 @@ public struct TableInfo: Sendable {
     }
 
     /// `table[column: "email"]`: the column named so, nil when the table has none.
-    public subscript(column column: String) -> ColumnInfo? {
+    package subscript(column column: String) -> ColumnInfo? {
         positions[column].map { columns[$0] }
     }
 }
@@ -50,14 +50,14 @@ public struct TableInfo: Sendable {
 /// A description of every table and column of the current schema, so that other layers can turn
 /// rows into JSON records without knowing each table. Kept equal to the migrated database by
 /// `SchemaCatalogTests`.
-public enum SchemaCatalog {
-    public static let tables: [String: TableInfo] = Dictionary(
+package enum SchemaCatalog {
+    package static let tables: [String: TableInfo] = Dictionary(
         uniqueKeysWithValues: (djangoTables + accountTables + socialAndDeviceTables + commerceTables + contentTables)
             .map { ($0.name, $0) }
     )
 
     /// The table named `name`; asking for a table the schema does not have is a programming error.
-    public static func table(_ name: String) -> TableInfo {
+    package static func table(_ name: String) -> TableInfo {
         guard let table = tables[name] else {
             preconditionFailure("SchemaCatalog has no table \(name)")
         }

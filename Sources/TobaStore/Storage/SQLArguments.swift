@@ -1,20 +1,20 @@
 /// The values bound to a statement's `?` placeholders, in order.
-public struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
-    public private(set) var values: [SQLValue]
+package struct SQLArguments: Sendable, ExpressibleByArrayLiteral {
+    package private(set) var values: [SQLValue]
 
-    public init(_ values: [SQLValue] = []) {
+    package init(_ values: [SQLValue] = []) {
         self.values = values
     }
 
-    public init(arrayLiteral elements: (any SQLValueConvertible)?...) {
+    package init(arrayLiteral elements: (any SQLValueConvertible)?...) {
         values = elements.map { $0?.sqlValue ?? .null }
     }
 
-    public static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments {
+    package static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments {
         SQLArguments(lhs.values + rhs.values)
     }
 
-    public static func += (lhs: inout SQLArguments, rhs: SQLArguments) {
+    package static func += (lhs: inout SQLArguments, rhs: SQLArguments) {
         lhs.values += rhs.values
     }
 }

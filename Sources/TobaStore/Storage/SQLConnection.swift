@@ -2,7 +2,7 @@
 /// transaction, on which a request's rules run. SQL is written with `?` placeholders in the
 /// subset both engines speak; statements are prepared once per connection and cached by their
 /// text; every read decodes by throwing, never by trapping.
-public protocol SQLConnection: AnyObject {
+package protocol SQLConnection: AnyObject {
     func execute(sql: String, arguments: SQLArguments) throws
     func fetchRows(sql: String, arguments: SQLArguments) throws -> [StoredRow]
     /// The first row, without reading the others.
@@ -14,17 +14,17 @@ public protocol SQLConnection: AnyObject {
 }
 
 extension SQLConnection {
-    public func execute(sql: String) throws {
+    package func execute(sql: String) throws {
         try execute(sql: sql, arguments: [])
     }
 }
 
 extension StoredRow {
-    public static func fetchOne(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> StoredRow? {
+    package static func fetchOne(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> StoredRow? {
         try db.fetchFirstRow(sql: sql, arguments: arguments)
     }
 
-    public static func fetchAll(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> [StoredRow] {
+    package static func fetchAll(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> [StoredRow] {
         try db.fetchRows(sql: sql, arguments: arguments)
     }
 }
@@ -32,13 +32,13 @@ extension StoredRow {
 extension SQLColumnValue {
     /// The first column of the first row; nil when there is no row or the value is NULL.
     /// - Throws: `StoredValueError` when the value is no `Self`.
-    public static func fetchOne(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> Self? {
+    package static func fetchOne(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> Self? {
         guard let row = try db.fetchFirstRow(sql: sql, arguments: arguments) else { return nil }
         return try row.readFirst(Self?.self)
     }
 
     /// The first column of every row (NULLs are unreadable: ask for an optional type to keep them).
-    public static func fetchAll(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> [Self] {
+    package static func fetchAll(_ db: any SQLConnection, sql: String, arguments: SQLArguments = []) throws -> [Self] {
         try db.fetchRows(sql: sql, arguments: arguments).map { try $0.readFirst(Self.self) }
     }
 }

@@ -1,6 +1,6 @@
 /// A value as the storage engines hold it. The domains read and write values through
 /// `SQLValueConvertible` / `SQLColumnValue` and never see an engine's own value type.
-public enum SQLValue: Sendable, Hashable {
+package enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -9,44 +9,44 @@ public enum SQLValue: Sendable, Hashable {
 }
 
 /// A Swift value that can be bound as a statement argument.
-public protocol SQLValueConvertible: Sendable {
+package protocol SQLValueConvertible: Sendable {
     var sqlValue: SQLValue { get }
 }
 
 /// A Swift value that can also be read back from a column. Reading is strict about the kind of
 /// value and lenient about its spelling: every form Django or PostgreSQL writes is read (§10).
-public protocol SQLColumnValue: SQLValueConvertible {
+package protocol SQLColumnValue: SQLValueConvertible {
     /// The value `stored` holds, or nil when it holds no such value (NULL included).
     static func decode(_ stored: SQLValue) -> Self?
 }
 
 extension SQLValue: SQLColumnValue {
-    public var sqlValue: SQLValue { self }
+    package var sqlValue: SQLValue { self }
 
-    public static func decode(_ stored: SQLValue) -> SQLValue? { stored }
+    package static func decode(_ stored: SQLValue) -> SQLValue? { stored }
 
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
 }
 
 extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
-    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+    package var sqlValue: SQLValue { self?.sqlValue ?? .null }
 }
 
 extension Optional: SQLColumnValue where Wrapped: SQLColumnValue {
     /// NULL reads as nil; any other value must be readable as `Wrapped`.
-    public static func decode(_ stored: SQLValue) -> Wrapped?? {
+    package static func decode(_ stored: SQLValue) -> Wrapped?? {
         if case .null = stored { return .some(nil) }
         return Wrapped.decode(stored).map { .some($0) }
     }
 }
 
 extension Int64: SQLColumnValue {
-    public var sqlValue: SQLValue { .integer(self) }
+    package var sqlValue: SQLValue { .integer(self) }
 
-    public static func decode(_ stored: SQLValue) -> Int64? {
+    package static func decode(_ stored: SQLValue) -> Int64? {
         switch stored {
         case .integer(let value): value
         case .text(let text): Int64(text)
@@ -57,15 +57,15 @@ extension Int64: SQLColumnValue {
 }
 
 extension Int: SQLColumnValue {
-    public var sqlValue: SQLValue { .integer(Int64(self)) }
+    package var sqlValue: SQLValue { .integer(Int64(self)) }
 
-    public static func decode(_ stored: SQLValue) -> Int? { Int64.decode(stored).flatMap { Int(exactly: $0) } }
+    package static func decode(_ stored: SQLValue) -> Int? { Int64.decode(stored).flatMap { Int(exactly: $0) } }
 }
 
 extension Double: SQLColumnValue {
-    public var sqlValue: SQLValue { .real(self) }
+    package var sqlValue: SQLValue { .real(self) }
 
-    public static func decode(_ stored: SQLValue) -> Double? {
+    package static func decode(_ stored: SQLValue) -> Double? {
         switch stored {
         case .real(let value): value
         case .integer(let value): Double(value)
@@ -76,12 +76,12 @@ extension Double: SQLColumnValue {
 }
 
 extension Bool: SQLColumnValue {
-    public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+    package var sqlValue: SQLValue { .integer(self ? 1 : 0) }
 
     /// 0/1 as Django writes on SQLite (any other number: whether it is non-zero, as SQLite reads
     /// it), and the text forms PostgreSQL accepts for `boolean` in any case: `t`/`f`,
     /// `true`/`false`, `y`/`n`, `yes`/`no`, `on`/`off`, `1`/`0`. What this service writes stays 0/1.
-    public static func decode(_ stored: SQLValue) -> Bool? {
+    package static func decode(_ stored: SQLValue) -> Bool? {
         switch stored {
         case .integer(let value): value != 0
         case .real(let value): value.isNaN ? nil : value != 0
@@ -97,9 +97,9 @@ extension Bool: SQLColumnValue {
 }
 
 extension String: SQLColumnValue {
-    public var sqlValue: SQLValue { .text(self) }
+    package var sqlValue: SQLValue { .text(self) }
 
-    public static func decode(_ stored: SQLValue) -> String? {
+    package static func decode(_ stored: SQLValue) -> String? {
         switch stored {
         case .text(let text): text
         case .blob(let bytes): String(validating: bytes, as: UTF8.self)
@@ -109,9 +109,9 @@ extension String: SQLColumnValue {
 }
 
 extension Timestamp: SQLColumnValue {
-    public var sqlValue: SQLValue { .text(databaseText) }
+    package var sqlValue: SQLValue { .text(databaseText) }
 
-    public static func decode(_ stored: SQLValue) -> Timestamp? {
+    package static func decode(_ stored: SQLValue) -> Timestamp? {
         String.decode(stored).flatMap { Timestamp(parsing: $0, stored: true) }
     }
 }

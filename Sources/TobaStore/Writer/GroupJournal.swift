@@ -10,9 +10,9 @@
 /// - A transaction that does not commit undoes every change of the group, in reverse order.
 ///
 /// Used only on the writer's thread, inside one group.
-public final class GroupJournal: @unchecked Sendable {
+package final class GroupJournal: @unchecked Sendable {
     /// The journal of the group being applied on this thread.
-    @TaskLocal public static var current: GroupJournal?
+    @TaskLocal package static var current: GroupJournal?
 
     private var entries: [(undo: () -> Void, outlivesRequest: Bool)] = []
     private var requestStart = 0
@@ -20,7 +20,7 @@ public final class GroupJournal: @unchecked Sendable {
     package init() {}
 
     /// Registers how to undo a change just made.
-    public func register(outlivesRequest: Bool = false, undo: @escaping () -> Void) {
+    package func register(outlivesRequest: Bool = false, undo: @escaping () -> Void) {
         entries.append((undo, outlivesRequest))
     }
 

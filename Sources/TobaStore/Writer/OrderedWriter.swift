@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+package import Logging
 
 /// The single ordered writer with group commit. A group is one write transaction (SQLite
 /// `BEGIN IMMEDIATE`, PostgreSQL `SERIALIZABLE`); each effect runs in its own savepoint, so a
@@ -22,20 +22,20 @@ import Logging
 /// have committed and every request gets that storage failure. No request is ever answered
 /// success unless its transaction committed, and in-memory state follows the same rule
 /// (`GroupJournal`).
-public final class OrderedWriter<Answer: Sendable>: Sendable {
-    public typealias Effect = @Sendable (any SQLConnection) throws -> Answer
+package final class OrderedWriter<Answer: Sendable>: Sendable {
+    package typealias Effect = @Sendable (any SQLConnection) throws -> Answer
 
     private let database: AppDatabase
     private let logger: Logger
     /// How often a group in conflict with another sidecar's transaction is run again.
     static var conflictRetries: Int { 8 }
 
-    public init(database: AppDatabase, logger: Logger) {
+    package init(database: AppDatabase, logger: Logger) {
         self.database = database
         self.logger = logger
     }
 
-    public func runGroup(_ effects: [Effect]) -> [Result<Answer, any Error>] {
+    package func runGroup(_ effects: [Effect]) -> [Result<Answer, any Error>] {
         switch attemptResolvingConflicts(effects) {
         case .committed(let results):
             return results
@@ -234,7 +234,7 @@ public final class OrderedWriter<Answer: Sendable>: Sendable {
 
     /// Effects that only read, in order, in one read-only transaction: it takes no write lock, so
     /// it never waits for another process's writer, and it sees every committed group.
-    public func runReads(_ effects: [Effect]) -> [Result<Answer, any Error>] {
+    package func runReads(_ effects: [Effect]) -> [Result<Answer, any Error>] {
         do {
             return try database.withWriterConnection { connection in
                 var results: [Result<Answer, any Error>] = []

@@ -1,12 +1,12 @@
 import GRDB
-import Logging
+package import Logging
 
 /// The storage itself failed (PROTOCOL.md §7, 1008 Unavailable): busy past its timeout, full,
 /// read-only, I/O, corrupt, or the PostgreSQL server out of reach. The request had no effect and
 /// may be retried. Carries the engine's codes and message for the log, never the statement or
 /// its arguments (they may hold secrets).
-public struct StorageFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct StorageFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// Locked by another connection or process past the busy timeout, or a conflict with
         /// another sidecar's transaction that kept recurring (`storage_busy`).
         case busy
@@ -18,17 +18,17 @@ public struct StorageFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case failing
     }
 
-    public let kind: Kind
+    package let kind: Kind
     /// SQLite's result code, or 0 for PostgreSQL.
-    public let resultCode: Int32
+    package let resultCode: Int32
     /// SQLite's extended result code, or 0 for PostgreSQL.
-    public let extendedResultCode: Int32
+    package let extendedResultCode: Int32
     /// PostgreSQL's SQLSTATE (e.g. `53100`), empty for SQLite and for a lost connection.
-    public let sqlState: String
+    package let sqlState: String
     /// The engine's own message (e.g. "database or disk is full"): no SQL, no arguments.
-    public let message: String
+    package let message: String
 
-    public init(kind: Kind, resultCode: Int32 = 0, extendedResultCode: Int32 = 0, sqlState: String = "", message: String) {
+    package init(kind: Kind, resultCode: Int32 = 0, extendedResultCode: Int32 = 0, sqlState: String = "", message: String) {
         self.kind = kind
         self.resultCode = resultCode
         self.extendedResultCode = extendedResultCode
@@ -37,7 +37,7 @@ public struct StorageFailure: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// The `data.reason` of the error answered for it.
-    public var reason: String {
+    package var reason: String {
         switch kind {
         case .busy: "storage_busy"
         case .full: "storage_full"
@@ -48,9 +48,9 @@ public struct StorageFailure: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// How long a client should wait before retrying, where that applies (a lock held elsewhere,
     /// a server being reconnected to).
-    public var retryAfterSeconds: Int64? { kind == .busy || kind == .unavailable ? 1 : nil }
+    package var retryAfterSeconds: Int64? { kind == .busy || kind == .unavailable ? 1 : nil }
 
-    public var description: String {
+    package var description: String {
         if !sqlState.isEmpty { return "PostgreSQL error \(sqlState): \(message)" }
         if kind == .unavailable { return "PostgreSQL unavailable: \(message)" }
         return "SQLite error \(resultCode) (extended \(extendedResultCode)): \(message)"
@@ -58,7 +58,7 @@ public struct StorageFailure: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The engine's codes and message as log metadata: SQLite's result codes, or PostgreSQL's
     /// SQLSTATE.
-    public var logMetadata: Logger.Metadata {
+    package var logMetadata: Logger.Metadata {
         if !sqlState.isEmpty || kind == .unavailable {
             return ["postgresSQLState": "\(sqlState)", "postgresMessage": "\(message)"]
         }
@@ -67,7 +67,7 @@ public struct StorageFailure: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The storage failure `error` is, or nil for anything else (a constraint a rule should have
     /// checked, a malformed statement: bugs, answered as internal errors).
-    public static func classify(_ error: any Error) -> StorageFailure? {
+    package static func classify(_ error: any Error) -> StorageFailure? {
         if let failure = error as? StorageFailure { return failure }
         if let failure = error as? PostgreSQLError { return failure.storageFailure }
         guard let error = error as? DatabaseError else { return nil }

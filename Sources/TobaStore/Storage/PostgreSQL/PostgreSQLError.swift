@@ -3,14 +3,14 @@ import PostgresNIO
 /// A failure of PostgreSQL, kept to what may be logged: the SQLSTATE and the server's message
 /// (data exceptions lose the quoted value they name), never the statement or its bindings, which
 /// PostgresNIO's own error descriptions can include and which may hold secrets.
-public struct PostgreSQLError: Error, Sendable, CustomStringConvertible {
+package struct PostgreSQLError: Error, Sendable, CustomStringConvertible {
     /// The server's SQLSTATE; empty when the server was never reached or the connection broke.
-    public let sqlState: String
-    public let message: String
+    package let sqlState: String
+    package let message: String
     /// The connection is gone (refused, reset, closed by the server, shut down by an operator).
-    public let connectionLost: Bool
+    package let connectionLost: Bool
     /// The constraint a violation names, when the server names one (no values).
-    public let constraint: String?
+    package let constraint: String?
 
     init(sqlState: String, message: String, connectionLost: Bool, constraint: String? = nil) {
         self.sqlState = sqlState
@@ -52,7 +52,7 @@ public struct PostgreSQLError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         sqlState.isEmpty ? "PostgreSQL connection failed: \(message)" : "PostgreSQL error \(sqlState): \(message)"
     }
 

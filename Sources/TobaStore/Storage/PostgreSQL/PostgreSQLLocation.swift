@@ -3,8 +3,8 @@ import Foundation
 /// Where a PostgreSQL database is: `postgres://user[:password]@host[:port]/dbname[?sslmode=…]`
 /// (or `postgresql://`), the password also from `PGPASSWORD`. Its description never shows the
 /// password: it is what logs, messages and `system.health` show.
-public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
-    public enum SSLMode: String, Sendable, CaseIterable {
+package struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
+    package enum SSLMode: String, Sendable, CaseIterable {
         /// No TLS.
         case disable
         /// TLS when the server offers it, plain otherwise (libpq's default).
@@ -15,23 +15,23 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
         case verifyFull = "verify-full"
     }
 
-    public let user: String
+    package let user: String
     let password: String?
-    public let host: String
-    public let port: Int
-    public let database: String
-    public let sslMode: SSLMode
+    package let host: String
+    package let port: Int
+    package let database: String
+    package let sslMode: SSLMode
     /// Seconds to wait for a connection (`connect_timeout`, default 10).
-    public let connectTimeoutSeconds: Int
+    package let connectTimeoutSeconds: Int
 
-    public static func isURL(_ text: String) -> Bool {
+    package static func isURL(_ text: String) -> Bool {
         let lowered = text.lowercased()
         return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
     }
 
     /// - Throws: `PostgreSQLLocationError` naming what is wrong, never repeating the URL (it may
     ///   hold a password).
-    public init(url: String, environment: [String: String] = [:]) throws(PostgreSQLLocationError) {
+    package init(url: String, environment: [String: String] = [:]) throws(PostgreSQLLocationError) {
         guard let schemeEnd = url.range(of: "://"), Self.isURL(url) else { throw .init("the URL must start with postgres:// or postgresql://") }
         var rest = Substring(url[schemeEnd.upperBound...])
         var query: Substring = ""
@@ -104,7 +104,7 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
         self.connectTimeoutSeconds = timeout
     }
 
-    public var description: String {
+    package var description: String {
         let shownHost = host.contains(":") ? "[\(host)]" : host
         return "postgres://\(user)@\(shownHost):\(port)/\(database)"
     }
@@ -131,8 +131,8 @@ public struct PostgreSQLLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-public struct PostgreSQLLocationError: Error, Sendable, CustomStringConvertible {
-    public let description: String
+package struct PostgreSQLLocationError: Error, Sendable, CustomStringConvertible {
+    package let description: String
 
     init(_ description: String) { self.description = description }
 }

@@ -10,7 +10,7 @@ import GRDBSQLite
 ///
 /// Unchecked `Sendable`: a connection is used only inside the GRDB access that owns its `db`,
 /// one thread at a time (the ordered writer keeps one across its groups).
-public final class SQLiteConnection: SQLConnection, TransactionalConnection, @unchecked Sendable {
+package final class SQLiteConnection: SQLConnection, TransactionalConnection, @unchecked Sendable {
     let db: Database
     /// Column names per statement text: computed once, not per row or per call.
     private var columnNames: [String: [String]] = [:]
@@ -20,12 +20,12 @@ public final class SQLiteConnection: SQLConnection, TransactionalConnection, @un
         self.db = db
     }
 
-    public func execute(sql: String, arguments: SQLArguments) throws {
+    package func execute(sql: String, arguments: SQLArguments) throws {
         let statement = try db.cachedStatement(sql: sql)
         try statement.execute(arguments: StatementArguments(arguments.values.map(\.databaseValue)))
     }
 
-    public func fetchRows(sql: String, arguments: SQLArguments) throws -> [StoredRow] {
+    package func fetchRows(sql: String, arguments: SQLArguments) throws -> [StoredRow] {
         var rows: [StoredRow] = []
         try query(sql, arguments) { columns, handle in
             rows.append(StoredRow(columns: columns, values: Self.values(handle, count: columns.count)))
@@ -34,7 +34,7 @@ public final class SQLiteConnection: SQLConnection, TransactionalConnection, @un
         return rows
     }
 
-    public func fetchFirstRow(sql: String, arguments: SQLArguments) throws -> StoredRow? {
+    package func fetchFirstRow(sql: String, arguments: SQLArguments) throws -> StoredRow? {
         var row: StoredRow?
         try query(sql, arguments) { columns, handle in
             row = StoredRow(columns: columns, values: Self.values(handle, count: columns.count))
@@ -43,8 +43,8 @@ public final class SQLiteConnection: SQLConnection, TransactionalConnection, @un
         return row
     }
 
-    public var lastInsertedRowID: Int64 { db.lastInsertedRowID }
-    public var changesCount: Int { db.changesCount }
+    package var lastInsertedRowID: Int64 { db.lastInsertedRowID }
+    package var changesCount: Int { db.changesCount }
 
     // MARK: Transactions (cached statements: a cheap request costs steps, not compilations)
 
