@@ -57,9 +57,9 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict + internalImports,
             // Django's common-password list, embedded at build time (no generated Swift in git).
-            resources: [.embedInCode("Accounts/common-passwords.txt")],
-            swiftSettings: strict + internalImports
+            plugins: ["EmbedText"]
         ),
         // The executable: CLI, settings, logging, signals, and the method table binding domains to JSON-RPC.
         .executableTarget(
@@ -69,10 +69,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict + internalImports,
             // protocol/openrpc.json (a link), embedded: the binary needs no file beside it.
-            resources: [.embedInCode("openrpc.json")],
-            swiftSettings: strict + internalImports
+            plugins: ["EmbedText"]
         ),
+        // Text files into Swift string literals at build time (`EmbeddedText`): see Plugins/EmbedText.
+        .executableTarget(name: "embed-text", path: "Sources/embed-text", swiftSettings: strict + internalImports),
+        .plugin(name: "EmbedText", capability: .buildTool(), dependencies: ["embed-text"]),
         // What the in-process and end-to-end tests share: the PostgreSQL pass's server.
         .target(name: "TobaTestSupport", dependencies: ["TobaRPC"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "TobaRPCTests", dependencies: ["TobaRPC"], swiftSettings: strict + internalImports),

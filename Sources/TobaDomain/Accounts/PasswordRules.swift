@@ -64,11 +64,11 @@ package struct PasswordRules: Sendable {
 
 /// Django's list of 20,000 common passwords (lower-cased): Django 5.2's
 /// `django/contrib/auth/common-passwords.txt.gz` (BSD licence), `common-passwords.txt` beside this
-/// file, embedded in the binary at build time (`.embedInCode`).
+/// file, embedded in the binary at build time (the EmbedText plugin).
 enum CommonPasswords {
     static let all: Set<String> = {
         var words = Set<String>(minimumCapacity: 20_000)
-        for line in String(decoding: PackageResources.common_passwords_txt, as: UTF8.self).utf8.split(separator: UInt8(ascii: "\n")) {
+        for line in EmbeddedText.common_passwords_txt.utf8.split(separator: UInt8(ascii: "\n")) {
             var word = line
             while word.first == UInt8(ascii: " ") { word = word.dropFirst() }
             while word.last == UInt8(ascii: " ") { word = word.dropLast() }
