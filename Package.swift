@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "TobaStoreTests",
             dependencies: [
-                "TobaStore", "TobaRPC", .product(name: "GRDB", package: "GRDB.swift"),
+                "TobaStore", "TobaRPC", "TobaTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -9,19 +9,18 @@ package protocol TransactionalConnection: SQLConnection {
     func commit() throws
     /// Rolls back the open transaction; nothing when none is open.
     func rollback() throws
-    /// The one savepoint a request runs in (`toba_request`).
-    func savepoint() throws
-    func releaseSavepoint() throws
-    func rollbackToSavepoint() throws
     var isInsideTransaction: Bool { get }
-    /// Whether a savepoint costs a round trip to a server (PostgreSQL): the ordered writer then
-    /// takes a request's savepoint only right before its first statement that may write.
-    var savepointsAreCostly: Bool { get }
-    /// Arms the request savepoint: the next statement that may write first runs `SAVEPOINT`.
-    func deferSavepoint()
-    /// Disarms it: whether the savepoint was taken since `deferSavepoint`, and whether a
-    /// statement failed meanwhile.
-    func settleDeferredSavepoint() -> (taken: Bool, failed: Bool)
+    /// A request of the group starts: its savepoint (`toba_request`) is opened. SQLite opens it
+    /// at once (a cached statement in-process). PostgreSQL, where a savepoint is a round trip,
+    /// opens it right before the request's first statement that may write, unless `eager`: a
+    /// request that only reads costs none.
+    func beginRequest(eager: Bool) throws
+    /// The request succeeded: its savepoint, if one was opened, is released.
+    func endRequest() throws
+    /// The request failed: what it did is rolled back to its savepoint. False when that cannot
+    /// be done (PostgreSQL: a statement failed before the savepoint was opened, which leaves the
+    /// whole transaction unusable); the group must then run again with `eager` savepoints.
+    func undoRequest() throws -> Bool
 }
 
 package enum TransactionMode: Sendable {

@@ -101,12 +101,12 @@ package final class OrderedWriter<Answer: Sendable>: Sendable {
     private func attemptResolvingConflicts(_ effects: [Effect]) -> Settled {
         var conflicts = 0
         var reconnected = false
-        var savepoints = false
+        var eagerSavepoints = false
         while true {
-            let outcome = attempt(effects, savepoints: savepoints)
+            let outcome = attempt(effects, eagerSavepoints: eagerSavepoints)
             switch outcome {
             case .needsSavepoints:
-                savepoints = true
+                eagerSavepoints = true
             case .committed(let results):
                 return .committed(results)
             case .aborted(let error) where StorageFailure.isConflict(error) && conflicts < Self.conflictRetries:
@@ -127,10 +127,10 @@ package final class OrderedWriter<Answer: Sendable>: Sendable {
         usleep(UInt32.random(in: 100...ceiling))
     }
 
-    private func attempt(_ effects: [Effect], savepoints: Bool) -> Attempt {
+    private func attempt(_ effects: [Effect], eagerSavepoints: Bool) -> Attempt {
         let journal = GroupJournal()
         var run = Run()
-        run.savepoints = savepoints
+        run.eagerSavepoints = eagerSavepoints
         do {
             try database.withWriterConnection { connection in
                 // Bound here, on the thread that runs the effects.
@@ -158,65 +158,24 @@ package final class OrderedWriter<Answer: Sendable>: Sendable {
     private struct Run {
         var results: [Result<Answer, any Error>] = []
         var began = false
-        /// Each request in its own savepoint from its start; otherwise (PostgreSQL's first try) from
-        /// its first statement that may write.
-        var savepoints = true
+        /// Each request's savepoint opened at its start, also on PostgreSQL (after a statement
+        /// failed before a deferred one).
+        var eagerSavepoints = false
         /// The error of the effect during which the whole transaction was lost.
         var cause: (any Error)?
     }
 
-    /// Each effect in its own savepoint of the open transaction. On SQLite the savepoint
-    /// statements are prepared once and cached, like every other statement: a cheap request
-    /// costs three statement steps, not three compilations.
+    /// Each effect in its own savepoint of the open transaction (`beginRequest`: on SQLite a
+    /// cached statement, on PostgreSQL opened only before the request's first write unless the
+    /// group runs with `eagerSavepoints`), so a failing request leaves no trace.
     private func apply(_ effects: [Effect], _ connection: any TransactionalConnection, journal: GroupJournal, into run: inout Run) throws {
         run.results.reserveCapacity(effects.count)
-        let lazy = connection.savepointsAreCostly && !run.savepoints
         for effect in effects {
             journal.requestBegan()
-            if lazy {
-                // The savepoint is taken only before the request's first statement that may
-                // write: a request that only reads costs no savepoint round trips.
-                connection.deferSavepoint()
-                do {
-                    let outcome = try effect(connection)
-                    if connection.settleDeferredSavepoint().taken { try connection.releaseSavepoint() }
-                    run.results.append(.success(outcome))
-                } catch {
-                    journal.requestRolledBack()
-                    let savepoint = connection.settleDeferredSavepoint()
-                    guard connection.isInsideTransaction, !StorageFailure.endsTransaction(error) else {
-                        run.cause = error
-                        throw GroupAborted()
-                    }
-                    if savepoint.taken {
-                        do {
-                            try connection.rollbackToSavepoint()
-                            try connection.releaseSavepoint()
-                        } catch {
-                            run.cause = error
-                            throw GroupAborted()
-                        }
-                    } else if savepoint.failed {
-                        // A read failed before any savepoint: the transaction is unusable.
-                        throw SavepointsNeeded()
-                    }
-                    run.results.append(.failure(settled(error, groupSize: 1)))
-                }
-                continue
-            }
             do {
-                try connection.savepoint()
-                let outcome: Answer
-                do {
-                    outcome = try effect(connection)
-                } catch {
-                    if connection.isInsideTransaction && !StorageFailure.endsTransaction(error) {
-                        try connection.rollbackToSavepoint()
-                        try connection.releaseSavepoint()
-                    }
-                    throw error
-                }
-                try connection.releaseSavepoint()
+                try connection.beginRequest(eager: run.eagerSavepoints)
+                let outcome = try effect(connection)
+                try connection.endRequest()
                 run.results.append(.success(outcome))
             } catch {
                 journal.requestRolledBack()
@@ -227,6 +186,15 @@ package final class OrderedWriter<Answer: Sendable>: Sendable {
                     run.cause = error
                     throw GroupAborted()
                 }
+                let undone: Bool
+                do {
+                    undone = try connection.undoRequest()
+                } catch {
+                    run.cause = error
+                    throw GroupAborted()
+                }
+                // A statement failed before the request's savepoint (PostgreSQL): run again with them.
+                guard undone else { throw SavepointsNeeded() }
                 run.results.append(.failure(settled(error, groupSize: 1)))
             }
         }

@@ -6,9 +6,9 @@ import PostgresNIO
 /// is the ordered writer's or a command's, never one of NIO's event loops.
 ///
 /// Every argument (but an integer beyond 32 bits, sent as `bigint`) is sent as text of no
-/// declared type, so the server reads it as the type its place in the statement calls for (`1` for a boolean, `2026-12-01 10:00:00` for a timestamp
-/// with time zone, 32 hex digits for a uuid), exactly as SQLite takes the same values; the
-/// session's time zone is UTC.
+/// declared type, so the server reads it as the type its place in the statement calls for (`1`
+/// for a boolean, `2026-12-01 10:00:00` for a timestamp with time zone, 32 hex digits for a
+/// uuid), exactly as SQLite takes the same values; the session's time zone is UTC.
 ///
 /// Unchecked `Sendable`: used by one thread at a time, under `PostgreSQLServer`'s lock.
 final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unchecked Sendable {
@@ -18,9 +18,10 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
     private(set) var lastInsertedRowID: Int64 = 0
     private(set) var changesCount: Int = 0
     private(set) var isInsideTransaction = false
-    /// The request savepoint is armed: taken before the next statement that may write.
+    /// The request's savepoint is armed: opened before the next statement that may write.
     private var savepointArmed = false
     private var savepointTaken = false
+    /// A statement failed since the request began.
     private var failedStatement = false
 
     init(_ connection: PostgresConnection, logger: Logger) {
@@ -52,9 +53,14 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
         isInsideTransaction = true
     }
 
+    /// PostgreSQL answers `COMMIT` of a transaction a failed statement left unusable by rolling
+    /// it back without an error (command tag `ROLLBACK`): that is a failure here, never a commit.
     func commit() throws {
         defer { isInsideTransaction = false }
-        try control("COMMIT")
+        guard try control("COMMIT").metadata.command == "COMMIT" else {
+            throw PostgreSQLError(sqlState: "25P02", message: "a statement of the transaction had failed: COMMIT rolled it back",
+                                  connectionLost: false)
+        }
     }
 
     func rollback() throws {
@@ -63,25 +69,34 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
         try control("ROLLBACK")
     }
 
-    var savepointsAreCostly: Bool { true }
-
-    func deferSavepoint() {
-        (savepointArmed, savepointTaken, failedStatement) = (true, false, false)
+    func beginRequest(eager: Bool) throws {
+        (savepointArmed, savepointTaken, failedStatement) = (!eager, false, false)
+        if eager { try openSavepoint() }
     }
 
-    func settleDeferredSavepoint() -> (taken: Bool, failed: Bool) {
+    func endRequest() throws {
+        defer { (savepointArmed, savepointTaken) = (false, false) }
+        if savepointTaken { try control("RELEASE SAVEPOINT toba_request") }
+    }
+
+    func undoRequest() throws -> Bool {
         defer { (savepointArmed, savepointTaken, failedStatement) = (false, false, false) }
-        return (savepointTaken, failedStatement)
+        guard savepointTaken else { return !failedStatement }
+        try control("ROLLBACK TO SAVEPOINT toba_request")
+        try control("RELEASE SAVEPOINT toba_request")
+        return true
     }
 
-    func savepoint() throws { try control("SAVEPOINT toba_request") }
-    func releaseSavepoint() throws { try control("RELEASE SAVEPOINT toba_request") }
-    func rollbackToSavepoint() throws { try control("ROLLBACK TO SAVEPOINT toba_request") }
+    private func openSavepoint() throws {
+        try control("SAVEPOINT toba_request")
+        savepointTaken = true
+    }
 
     /// A statement without arguments or rows, sent as it is.
-    func control(_ sql: String) throws {
+    @discardableResult
+    func control(_ sql: String) throws -> PostgresQueryResult {
         do {
-            _ = try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
+            return try connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).wait()
         } catch {
             throw failed(error)
         }
@@ -117,14 +132,10 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
             }
         }
         let result: PostgresQueryResult
-        if savepointArmed && !savepointTaken && !statement.onlyReads {
-            try control("SAVEPOINT toba_request")
-            savepointTaken = true
-        }
+        if savepointArmed && !savepointTaken && !statement.onlyReads { try openSavepoint() }
         do {
             result = try connection.query(PostgresQuery(unsafeSQL: statement.text, binds: bindings), logger: logger).wait()
         } catch {
-            failedStatement = true
             throw failed(error)
         }
         if statement.changesRows { changesCount = result.metadata.rows ?? 0 }
@@ -148,8 +159,10 @@ final class PostgreSQLConnection: SQLConnection, TransactionalConnection, @unche
         return rows
     }
 
-    /// A failure as it may be logged; a lost connection also ends the transaction we knew of.
+    /// A failure as it may be logged. Any failed statement (a savepoint's too) leaves the
+    /// transaction unusable until rolled back; a lost connection ends it.
     private func failed(_ error: any Error) -> PostgreSQLError {
+        failedStatement = true
         let failure = PostgreSQLError(error)
         if failure.connectionLost { isInsideTransaction = false }
         return failure

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// The one connection a sidecar keeps to its PostgreSQL server, used by one caller at a time
 /// (the ordered writer, the periodic sweep, a command), and made again after it is lost.
@@ -17,7 +18,8 @@ package final class PostgreSQLServer: @unchecked Sendable {
     private var current: PostgreSQLConnection?
     private var backoffSeconds = 0.0
     private var nextAttempt = DispatchTime.now()
-    private static let connectionIDs = ManagedAtomicCounter()
+    /// Connection ids for PostgresNIO's bookkeeping.
+    private static let connectionIDs = Atomic<Int>(0)
 
     private let durability: AppDatabase.Durability
     private let lockTimeoutMilliseconds: Int
@@ -47,15 +49,19 @@ package final class PostgreSQLServer: @unchecked Sendable {
     }
 
     deinit {
-        // Waited for: PostgresNIO requires a connection to be closed before it goes away.
-        if let current { try? (current.connection.close() as EventLoopFuture<Void>).wait() }
+        if let current { Self.close(current) }
     }
 
     func close() {
         lock.lock()
         defer { lock.unlock() }
-        if let current { try? (current.connection.close() as EventLoopFuture<Void>).wait() }
+        if let current { Self.close(current) }
         current = nil
+    }
+
+    /// Waited for: PostgresNIO requires a connection to be closed before it goes away.
+    private static func close(_ connection: PostgreSQLConnection) {
+        try? (connection.connection.close() as EventLoopFuture<Void>).wait()
     }
 
     private func connected() throws -> PostgreSQLConnection {
@@ -85,7 +91,7 @@ package final class PostgreSQLServer: @unchecked Sendable {
 
     private func drop(_ connection: PostgreSQLConnection, because error: PostgreSQLError) {
         logger.error("lost the connection to PostgreSQL", metadata: ["db": "\(location)", "error": "\(error)"])
-        try? (connection.connection.close() as EventLoopFuture<Void>).wait()
+        Self.close(connection)
         current = nil
         nextAttempt = DispatchTime.now()
     }
@@ -109,7 +115,7 @@ package final class PostgreSQLServer: @unchecked Sendable {
         configuration.options.connectTimeout = .seconds(Int64(location.connectTimeoutSeconds))
         let connection = try PostgresConnection.connect(
             on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
-            id: Self.connectionIDs.next(), logger: silent
+            id: Self.connectionIDs.wrappingAdd(1, ordering: .relaxed).newValue, logger: silent
         ).wait()
         let wrapped = PostgreSQLConnection(connection, logger: silent)
         do {
@@ -126,18 +132,5 @@ package final class PostgreSQLServer: @unchecked Sendable {
             throw error
         }
         return wrapped
-    }
-}
-
-/// Connection ids for PostgresNIO's bookkeeping.
-private final class ManagedAtomicCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
     }
 }

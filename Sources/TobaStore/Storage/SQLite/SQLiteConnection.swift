@@ -59,14 +59,16 @@ package final class SQLiteConnection: SQLConnection, TransactionalConnection, @u
         try db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
     }
 
-    package func savepoint() throws { try db.cachedStatement(sql: "SAVEPOINT toba_request").execute() }
-    package func releaseSavepoint() throws { try db.cachedStatement(sql: "RELEASE SAVEPOINT toba_request").execute() }
-    package func rollbackToSavepoint() throws { try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT toba_request").execute() }
+    package func beginRequest(eager: Bool) throws { try db.cachedStatement(sql: "SAVEPOINT toba_request").execute() }
+    package func endRequest() throws { try db.cachedStatement(sql: "RELEASE SAVEPOINT toba_request").execute() }
+
+    package func undoRequest() throws -> Bool {
+        try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT toba_request").execute()
+        try endRequest()
+        return true
+    }
+
     package var isInsideTransaction: Bool { db.isInsideTransaction }
-    /// Savepoints are cached statements in the same process: the writer always uses them.
-    package var savepointsAreCostly: Bool { false }
-    package func deferSavepoint() {}
-    package func settleDeferredSavepoint() -> (taken: Bool, failed: Bool) { (false, true) }
 
     /// Binds `arguments`, steps while `row` returns true, and leaves the statement reset.
     private func query(_ sql: String, _ arguments: SQLArguments, _ row: ([String], OpaquePointer) throws -> Bool) throws {
