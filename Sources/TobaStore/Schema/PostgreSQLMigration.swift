@@ -8,12 +8,15 @@ enum PostgreSQLMigration {
         // One migration at a time across every sidecar starting on the same database.
         try connection.inTransaction(.write) {
             try connection.execute(sql: "SELECT pg_advisory_xact_lock(7261726567697374)")
+            // Checked before anything is touched: a newer release's schema is not ours to adopt.
+            if try String.fetchOne(connection, sql: "SELECT to_regclass('django_migrations')::text") != nil {
+                let known = Set(Schema.migrator.migrations)
+                let applied = try String.fetchAll(connection, sql: #"SELECT "name" FROM "django_migrations" WHERE "app" = ?"#,
+                                                  arguments: [DjangoMigrations.tobaApp])
+                if applied.contains(where: { !known.contains($0) }) { throw StoreError.newerSchema }
+            }
             try PostgreSQLSchema.migrate(connection, seed: InitialMigration.seed)
         }
-        let known = Set(Schema.migrator.migrations)
-        let applied = try String.fetchAll(connection, sql: #"SELECT "name" FROM "django_migrations" WHERE "app" = ?"#,
-                                          arguments: [DjangoMigrations.tobaApp])
-        if applied.contains(where: { !known.contains($0) }) { throw StoreError.newerSchema }
     }
 
     /// The number of migrations of app `toba_register` recorded in `django_migrations`.
