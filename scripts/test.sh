@@ -17,10 +17,18 @@ swift test --skip-build --no-parallel
 # PostgreSQL database), every domain's flows through the binary, ordering, connection loss and the
 # multi-process invariants. The rest test SQLite files, the transport or the command line, which
 # the engine does not change.
-postgres_suites='TobaDomainTests|EndToEndTests\.(AccountLimitsTests|AccountTakeoverTests|AdminMethodBindingTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommerceSmokeTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|StrictValueTests|ExamplesTests|MethodFuzzTests|MultiProcessInvariantTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests)'
+postgres_suites='TobaDomainTests|TobaStoreTests\.PostgreSQLConnectionTests|EndToEndTests\.(AccountLimitsTests|AccountTakeoverTests|AdminMethodBindingTests|ArrivalOrderModelTests|CommerceConcurrencyTests|CommerceExampleTests|CommerceNotifyTrustTests|CommerceSmokeTests|ContentLandingTests|ContentTests|DeviceTests|ErrorCatalogTests|StrictValueTests|ExamplesTests|MethodFuzzTests|MultiProcessInvariantTests|OrderingTests|PostgreSQL[A-Za-z]*Tests|SecretsNotLoggedTests|SessionTests|SmokeTests|SocialExampleTests|SocialTests|VoucherConcurrencyTests)'
 
 cluster=""
-cleanup() { if [ -n "$cluster" ]; then scripts/pg-cluster.sh stop "$cluster"; fi; }
+cleanup() {
+  if [ -n "$cluster" ]; then
+    scripts/pg-cluster.sh stop "$cluster"
+  elif [ -n "${TOBA_TEST_POSTGRES_URL:-}" ]; then
+    # A server that outlives the run: drop the databases the tests made on it.
+    psql "$TOBA_TEST_POSTGRES_URL" -X -q -t -c "SELECT format('DROP DATABASE %I;', datname) FROM pg_database WHERE datname LIKE 'toba\_test\_%'" \
+      | psql "$TOBA_TEST_POSTGRES_URL" -X -q >/dev/null 2>&1 || true
+  fi
+}
 trap cleanup EXIT
 
 if [ -z "${TOBA_TEST_POSTGRES_URL:-}" ]; then

@@ -36,6 +36,7 @@ extension Bench {
         } catch {
             summary.add(Row(workload: "PostgreSQL one at a time", measured: .nan, unit: "ms", target: .none, failure: "\(error)"))
         }
+        try? psql(server, "SELECT format('DROP DATABASE %I', datname) FROM pg_database WHERE datname LIKE 'toba\\_bench\\_\(getpid())\\_%' \\gexec")
     }
 
     /// Requests from `make(token, n, tag)` piped into each of `sidecars` processes at once (each
@@ -82,14 +83,24 @@ extension Bench {
     func freshPostgreSQLDatabase(_ server: String) throws -> String {
         guard let slash = server.lastIndex(of: "/") else { throw BenchError("--postgres needs a URL ending in /dbname") }
         let name = "toba_bench_\(getpid())_\(UInt32.random(in: 0...UInt32.max))"
+        try psql(server, "CREATE DATABASE \(name)")
+        return String(server[...slash]) + name
+    }
+
+    /// Runs `sql` through `psql` on `url` (what it prints is dropped; the fleet's databases are
+    /// dropped the same way at the end).
+    private func psql(_ url: String, _ sql: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", server, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", "CREATE DATABASE \(name)"]
+        process.arguments = ["psql", url, "-X", "-q", "-v", "ON_ERROR_STOP=1"]
+        let input = Pipe()
+        process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        input.fileHandleForWriting.write(Data((sql + "\n").utf8))
+        try input.fileHandleForWriting.close()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("psql could not create a database on the server") }
-        return String(server[...slash]) + name
+        guard process.terminationStatus == 0 else { throw BenchError("psql failed on the server") }
     }
 }
 

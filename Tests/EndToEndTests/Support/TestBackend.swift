@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import TobaTestSupport
 import TobaRPC
+import TobaTestSupport
 
 /// The storage the end-to-end tests run the sidecar on. SQLite by default; PostgreSQL when
 /// `TOBA_TEST_BACKEND=postgres`, on the server `TOBA_TEST_POSTGRES_URL` names (a role that may
